@@ -1,0 +1,178 @@
+"""gridgov's command line: ``python run.py SUBCOMMAND ...`` (also the ``gridgov`` command).
+
+Subcommands: ``run`` simulates a scenario and writes a results folder;
+``validate`` checks a scenario file and prints it resolved. Input errors
+exit with status 2 and a one-paragraph message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import yaml
+
+EXIT_INPUT, EXIT_FAILURE = 2, 1
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def seed_int(text: str) -> int:
+    """argparse type: a seed, a whole number of 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (got {value})")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="gridgov", description="Simulate grid-based community governance (12345 hotline, street whistle, "
+                                    "ABCD escalation) and write tidy results.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+
+    def scenario_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file, e.g. scenarios/teaching_street.yaml")
+        p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a parameter by its dotted path, e.g. grid.households=300 (repeatable)")
+        p.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
+
+    run = sub.add_parser("run", help="simulate a scenario and write the results folder")
+    scenario_args(run)
+    run.add_argument("--replications", "-r", type=positive_int, default=1, metavar="R")
+    run.add_argument("--seed", type=seed_int, metavar="S", help="override the scenario's seed")
+    run.add_argument("--out", type=Path, metavar="DIR", help="results folder (default results/<scenario name>)")
+    run.add_argument("--records", action="store_true", help="also write issues.parquet, one row per request")
+    run.add_argument("--workers", "-w", type=positive_int, default=1, metavar="W",
+                     help="worker processes for replications (results do not depend on it)")
+    run.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    run.set_defaults(handler=cmd_run)
+
+    validate = sub.add_parser("validate", help="check a scenario file and print it resolved; no simulation")
+    scenario_args(validate)
+    validate.set_defaults(handler=cmd_validate)
+    return top
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sim import __version__, load_variants
+    from sim.organisation import build_city
+    from sim.writer import resolved_yaml
+
+    scenarios = load_variants(args.scenario, args.sets)
+    chosen = args.variant or "base"
+    if chosen not in scenarios:
+        from sim import ScenarioError
+        raise ScenarioError(f"no variant named '{chosen}'; the file defines: "
+                            f"{', '.join(n for n in scenarios if n != 'base') or 'no variants'}", args.scenario)
+    scenario = scenarios[chosen]
+    print(resolved_yaml(scenario, __version__), end="")
+    size = build_city(scenario).describe()
+    print("# organisation: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in size.items()))
+    others = [n for n in scenarios if n != "base"]
+    print(f"# variants: {', '.join(others) if others else 'none'}")
+    print(f"# {args.scenario}: valid", file=sys.stderr)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from analysis import summarise
+    from sim import __version__, load_scenario
+    from sim.experiment import run_replications
+    from sim.writer import merge_parquet, provenance, replication_row, write_json, write_results
+
+    scenario = load_scenario(args.scenario, args.sets, args.variant)
+    if args.seed is not None:
+        scenario = scenario.model_copy(update={"seed": args.seed})
+    out = args.out or Path("results") / scenario.name.replace(":", "-")
+    if out.exists() and not out.is_dir():
+        from sim import ScenarioError
+        raise ScenarioError("is a file; --out must name a folder (it is created if missing)", out, "--out")
+    out.mkdir(parents=True, exist_ok=True)
+    parts = None
+    if args.records:
+        parts = out / ".records"
+        shutil.rmtree(parts, ignore_errors=True)
+        parts.mkdir()
+    partial = out / "replications.partial.csv"
+    partial.unlink(missing_ok=True)
+    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
+    say(f"gridgov {__version__}: {scenario.name}, {args.replications} replication(s), seed {scenario.seed}, "
+        f"{args.workers} worker(s)")
+    started, clock = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), time.perf_counter()
+    finished = []
+
+    def on_done(rep) -> None:
+        finished.append(rep)
+        line = ",".join(str(v) for v in replication_row(scenario, rep).values())
+        with partial.open("a", encoding="utf-8") as f:
+            if f.tell() == 0:
+                f.write(",".join(replication_row(scenario, rep)) + "\n")
+            f.write(line + "\n")
+        say(f"  replication {rep.replication} done: {rep.metrics['requests']:,} requests, "
+            f"resolution {rep.metrics['resolution_rate']:.3f}, satisfaction {rep.metrics['satisfaction_rate']:.3f}")
+
+    interrupted = False
+    try:
+        run_replications(scenario, args.replications, args.workers, parts, on_done)
+    except KeyboardInterrupt:
+        interrupted = True
+    reps = sorted(finished, key=lambda r: r.replication)
+    if reps:
+        write_results(out, scenario, reps, summarise([r.metrics for r in reps], reps[0].metrics), __version__)
+        if parts is not None:
+            merge_parquet([r.records for r in reps], out / "issues.parquet")
+    if parts is not None:
+        shutil.rmtree(parts, ignore_errors=True)
+    wall = time.perf_counter() - clock
+    write_json(out / "provenance.json", provenance(__version__, wall, args.workers, len(reps),
+                                                   sum(r.events for r in reps), started))
+    partial.unlink(missing_ok=True)
+    if interrupted:
+        print(f"gridgov: interrupted; {len(reps)} of {args.replications} replications finished and were "
+              f"saved in {out}", file=sys.stderr)
+        return 130
+    say(f"wrote {out} in {wall:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python run.py`` and of the ``gridgov`` command."""
+    args = parser().parse_args(argv)
+    from sim import ScenarioError
+
+    try:
+        return args.handler(args)
+    except ScenarioError as exc:
+        print(f"gridgov: error: {exc.describe()}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug, not bad input: say so plainly, trace only on request
+        if os.environ.get("GRIDGOV_DEBUG"):
+            traceback.print_exc()
+        print(f"gridgov: internal error: {exc.__class__.__name__}: {exc} "
+              "(set GRIDGOV_DEBUG=1 for the traceback and please report it)", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

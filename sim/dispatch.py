@@ -1,0 +1,88 @@
+"""Tickets reaching a handler: dispatch, objections, the street centre's triage (MODEL.md 2.4-2.5).
+
+Since 2019 the city centre dispatches tickets straight to the street
+(``dispatch.mode: street``). With precise dispatch, tickets owned by a city
+department or utility go straight to it, the street only informed. A wrong
+dispatch costs an objection, a review and a second dispatch. The street
+centre triages to a level; a utility ticket that reached the street is
+passed on. Requests raised to a grid worker, or found on patrol, start in
+the community, which keeps what it can and reports the rest to the street.
+"""
+
+from __future__ import annotations
+
+from .handling import D, handle
+from .request import Request
+
+
+def dispatch_ticket(model, req: Request):
+    """From the hotline or online desk to the street (or the utility), then to its handler."""
+    env, rec = model.env, model.recorder
+    open_ticket(model, req)
+    rec.note(env.now, req, "ticket", "the centre writes a ticket")
+    yield env.timeout(model.dispatch_delay())
+    rightly = model.dispatching.uniform() < model.scenario.dispatch.accuracy
+    if not rightly:
+        req.misdispatched = True
+        req.bounces += 1
+        rec.count("misdispatched")
+        rec.note(env.now, req, "misdispatched", "sent to the wrong receiver, who files an objection")
+        yield env.timeout(model.objection_delay())
+        yield env.timeout(model.review_delay())
+        rec.note(env.now, req, "re-dispatched", "objection upheld after review")
+        yield env.timeout(model.dispatch_delay())
+    if model.categories[req.category].utility and model.scenario.dispatch.mode == "precise":
+        rec.note(env.now, req, "dispatched", "straight to the city department / utility (street informed)")
+        yield from handle(model, req, D)
+        return
+    rec.note(env.now, req, "dispatched", f"to street {req.street + 1}")
+    yield from street_route(model, req)
+
+
+def community_intake(model, req: Request):
+    """A grid worker takes the matter: kept at A if it looks like a community matter, else reported up."""
+    env, rec = model.env, model.recorder
+    open_ticket(model, req)
+    judged = judge_level(model, req)
+    if judged == 0 and not model.categories[req.category].utility:
+        rec.note(env.now, req, "community", "the grid worker keeps it in the community (A)")
+        yield from handle(model, req, 0)
+        return
+    yield env.timeout(model.community_report_delay())
+    rec.note(env.now, req, "reported", f"the grid worker reports it to street {req.street + 1}")
+    yield from street_route(model, req)
+
+
+def street_route(model, req: Request):
+    """The street centre triages the ticket, or passes a utility's ticket on."""
+    env, rec = model.env, model.recorder
+    centre = model.centres[req.street]
+    turn = centre.request()
+    if not turn.triggered:
+        yield turn
+    duration = model.triage_time()
+    rec.work("street_centres", env.now, duration)
+    yield env.timeout(duration)
+    centre.release(turn)
+    level = judge_level(model, req)
+    if model.categories[req.category].utility:
+        req.bounces += 1
+        rec.count("forwarded")
+        rec.note(env.now, req, "forwarded", "the street passes it on to the utility")
+        yield env.timeout(model.forward_delay())
+        yield from handle(model, req, D)
+        return
+    rec.note(env.now, req, "triaged", f"level {'ABCD'[level]}")
+    yield from handle(model, req, level)
+
+
+def judge_level(model, req: Request) -> int:
+    """The level a dispatcher or grid worker assigns: right with probability ``triage.accuracy``, else one too low."""
+    right = model.triaging.uniform() < model.scenario.triage.accuracy
+    return req.needed if right else max(0, req.needed - 1)
+
+
+def open_ticket(model, req: Request) -> None:
+    """The request becomes a ticket whose response and completion clocks start now."""
+    req.ticket = model.env.now
+    model.recorder.ticket(model.env.now, req)

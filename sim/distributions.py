@@ -1,0 +1,137 @@
+"""Pluggable duration distributions, as written in scenario files.
+
+A duration parameter is either a plain duration (``30min``: always that long)
+or a mapping such as ``{dist: lognormal, mean: 2d, cv: 1.5}``. Lognormal and
+gamma are given by mean and coefficient of variation because that is how
+closure times are reported; both are right-skewed like real 12345 data.
+Each spec builds a sampler that draws from one random stream.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Callable, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .durations import parse_duration
+from .types import DURATION_JSON_SCHEMA, Duration, PositiveFloat
+
+Sampler = Callable[[], float]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fixed(_Spec):
+    """Always the same duration: used for teaching and exact-trace tests."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: Duration
+
+    @property
+    def mean_minutes(self) -> float:
+        return self.value
+
+    def sampler(self, stream) -> Sampler:
+        value = self.value
+        return lambda: value
+
+
+class Exponential(_Spec):
+    """Memoryless duration: caller patience, redial gaps, talk times in theory checks."""
+
+    dist: Literal["exponential"]
+    mean: Duration
+
+    @property
+    def mean_minutes(self) -> float:
+        return self.mean
+
+    def sampler(self, stream) -> Sampler:
+        draw, mean = stream.exponential, self.mean
+        return lambda: mean * draw()
+
+
+class Lognormal(_Spec):
+    """Right-skewed duration given by its mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
+    mean: Duration
+    cv: PositiveFloat
+
+    @property
+    def mean_minutes(self) -> float:
+        return self.mean
+
+    def sampler(self, stream) -> Sampler:
+        if self.mean == 0:
+            return lambda: 0.0
+        sigma = math.sqrt(math.log1p(self.cv * self.cv))
+        mu = math.log(self.mean) - sigma * sigma / 2
+        draw, exp = stream.normal, math.exp
+        return lambda: exp(mu + sigma * draw())
+
+
+class Gamma(_Spec):
+    """Right-skewed duration with a lighter tail than the lognormal."""
+
+    dist: Literal["gamma"]
+    mean: Duration
+    cv: PositiveFloat
+
+    @property
+    def mean_minutes(self) -> float:
+        return self.mean
+
+    def sampler(self, stream) -> Sampler:
+        shape = 1.0 / (self.cv * self.cv)
+        scale = self.mean / shape
+        return stream.gamma_sampler(shape, scale)
+
+
+class Uniform(_Spec):
+    """Any duration between ``low`` and ``high`` equally likely."""
+
+    dist: Literal["uniform"]
+    low: Duration
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.high < self.low:
+            raise ValueError("high must be at least low")
+        return self
+
+    @property
+    def mean_minutes(self) -> float:
+        return (self.low + self.high) / 2
+
+    def sampler(self, stream) -> Sampler:
+        low, width, draw = self.low, self.high - self.low, stream.uniform
+        return lambda: low + width * draw()
+
+
+def _shorthand(value: Any) -> Any:
+    """A bare duration means a fixed one."""
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": parse_duration(value)}
+    return value
+
+
+class _ShorthandSchema:
+    """Tell editors that a bare duration is accepted as well as a mapping."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        return {"anyOf": [DURATION_JSON_SCHEMA, handler(core_schema)]}
+
+
+DistributionSpec = Annotated[
+    Union[Fixed, Exponential, Lognormal, Gamma, Uniform],
+    Field(discriminator="dist"),
+    BeforeValidator(_shorthand),
+    _ShorthandSchema,
+]
+DIST_NAMES = ("fixed", "exponential", "lognormal", "gamma", "uniform")

@@ -1,0 +1,48 @@
+"""Durations as written in scenario files.
+
+The model's clock runs in minutes. Scenario files may write a duration as a
+number of minutes or as a number with a unit (``45s``, ``30min``, ``2h``,
+``7d``, ``2w``), so that time limits read as they do in the regulations.
+"""
+
+from __future__ import annotations
+
+import re
+
+MINUTES_PER = {
+    "s": 1 / 60, "sec": 1 / 60,
+    "min": 1.0, "m": 1.0,
+    "h": 60.0, "hour": 60.0, "hours": 60.0,
+    "d": 1440.0, "day": 1440.0, "days": 1440.0,
+    "w": 10080.0, "week": 10080.0, "weeks": 10080.0,
+}
+_PATTERN = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]*)\s*$")
+ALLOWED = "a number of minutes or a number with a unit s, min, h, d or w (e.g. 30min, 2h, 7d)"
+MINUTES_PER_DAY = 1440.0
+MINUTES_PER_HOUR = 60.0
+
+
+def parse_duration(value: object) -> float:
+    """Return ``value`` in minutes; raise ``ValueError`` naming what is allowed."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration, {ALLOWED}")
+    if isinstance(value, (int, float)):
+        minutes = float(value)
+    elif isinstance(value, str):
+        match = _PATTERN.match(value.lower())
+        if not match or (match.group(2) and match.group(2) not in MINUTES_PER):
+            raise ValueError(f"'{value}' is not a duration: write {ALLOWED}")
+        minutes = float(match.group(1)) * MINUTES_PER.get(match.group(2) or "min", 1.0)
+    else:
+        raise ValueError(f"expected a duration, {ALLOWED}")
+    if minutes < 0 or minutes != minutes:
+        raise ValueError(f"a duration must be zero or more, {ALLOWED}")
+    return minutes
+
+
+def format_duration(minutes: float) -> str:
+    """Write minutes back in the largest unit that keeps the number short."""
+    for unit, size in (("d", 1440.0), ("h", 60.0), ("min", 1.0)):
+        if minutes >= size and (minutes / size) == round(minutes / size, 6):
+            return f"{round(minutes / size, 6):g}{unit}"
+    return f"{minutes:g}min"

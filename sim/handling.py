@@ -1,0 +1,81 @@
+"""Handling at levels A-D and escalation (MODEL.md 2.5, 2.7, 2.8).
+
+A level first needs a handler (A: the grid's worker; B: the forces the
+whistle summons; C: district coordinators; D: city departments), who
+responds to the resident when starting and works the ``effort``; then the
+matter takes its ``lead_time`` of calendar time. It closes at this level if
+the level is high enough and it finishes within ``escalate_after``;
+otherwise it goes up one level when the level gives up or its time runs
+out. Escalation only ever goes up, and D always closes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .request import Request
+from .whistle import blow
+
+A, B, C, D = 0, 1, 2, 3
+POOLS = ("grid_workers", None, "district", "city")
+
+
+def handle(model, req: Request, level: int):
+    """Work the ticket from ``level`` up until some level closes it."""
+    env, rec = model.env, model.recorder
+    while True:
+        spec = model.scenario.levels["ABCD"[level]]
+        req.path += "ABCD"[level]
+        limit = spec.escalate_after if level < D else None
+        deadline = math.inf if limit is None else env.now + limit
+        if level == B:
+            idle = yield from blow(model, req)
+            started = True
+        else:
+            idle = False
+            started = yield from work(model, req, level, deadline)
+        if started:
+            lead = model.lead[level]()
+            if req.needed <= level and env.now + lead <= deadline:
+                yield env.timeout(lead)
+                factor = model.scenario.whistle.idle_solve_factor if idle else 1.0
+                req.solved = model.handling.uniform() < spec.solve_prob * factor
+                rec.closed(env.now, req, level)
+                rec.note(env.now, req, "closed", f"at level {'ABCD'[level]}, "
+                         f"{'solved' if req.solved else 'not solved'}")
+                return
+            yield env.timeout(max(0.0, min(env.now + lead, deadline) - env.now))
+        level += 1
+        rec.count("escalated")
+        rec.note(env.now, req, "escalated", f"to level {'ABCD'[level]}")
+
+
+def work(model, req: Request, level: int, deadline: float):
+    """Get a handler of ``level`` before the deadline, respond, and do the effort; False if none came."""
+    env, rec = model.env, model.recorder
+    pool = handler(model, req, level)
+    turn = pool.request()
+    if not turn.triggered:
+        if deadline < math.inf:
+            yield turn | env.timeout(max(0.0, deadline - env.now))
+            if not turn.triggered:
+                turn.cancel()
+                return False
+        else:
+            yield turn
+    rec.responded(env.now, req)
+    effort = model.effort[level]()
+    rec.work(POOLS[level], env.now, effort)
+    yield env.timeout(effort)
+    pool.release(turn)
+    return True
+
+
+def handler(model, req: Request, level: int):
+    """The resource that handles ``level`` for this request."""
+    if level == A:
+        return model.grid_workers[req.grid]
+    if level == C:
+        return model.coordinators[model.city.streets[req.street].district]
+    return model.city_staff
+

@@ -1,0 +1,50 @@
+"""The 12345 hotline: lines, agents, talk time, caller patience, abandonment and redials (MODEL.md 2.3).
+
+A call takes a line if one is free (otherwise the caller hears busy), waits
+for an agent as long as the caller's patience lasts, and talks. A caller who
+hears busy or hangs up may redial after a while, up to ``max_attempts``.
+Patience is drawn for every call that waits or not, so that adding agents
+does not shift the patience of later callers (common random numbers).
+"""
+
+from __future__ import annotations
+
+from .request import Request
+
+
+def call(model, req: Request):
+    """Try to get through to an agent; return True once the call has been answered and talked through."""
+    env, rec, h = model.env, model.recorder, model.scenario.hotline
+    agents = model.agents
+    while True:
+        req.attempts += 1
+        patience = model.patience()
+        if model.busy_lines >= h.lines:
+            rec.call_blocked()
+            rec.note(env.now, req, "busy", f"attempt {req.attempts}: every line is busy")
+        else:
+            model.busy_lines += 1
+            arrived = env.now
+            request = agents.request()
+            if not request.triggered:
+                yield request | env.timeout(patience)
+            if request.triggered:
+                wait = env.now - arrived
+                req.wait += wait
+                rec.call_answered(env.now, wait, h.service_level_threshold)
+                talk = model.talk()
+                rec.note(env.now, req, "answered", f"attempt {req.attempts}, waited {wait:.1f} min")
+                rec.work("hotline_agents", env.now, talk)
+                yield env.timeout(talk)
+                agents.release(request)
+                model.busy_lines -= 1
+                return True
+            request.cancel()
+            model.busy_lines -= 1
+            req.wait += env.now - arrived
+            rec.call_abandoned()
+            rec.note(env.now, req, "abandoned", f"attempt {req.attempts}: hung up after {env.now - arrived:.1f} min")
+        redial, gap = model.redial.uniform() < h.redial_prob, model.redial_delay()
+        if req.attempts >= h.max_attempts or not redial:
+            return False
+        yield env.timeout(gap)

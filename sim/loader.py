@@ -1,0 +1,278 @@
+"""Read scenario files: YAML, ``extends:``, ``variants:`` and ``--set`` overrides.
+
+This is the model's only input. Files are parsed safely, merged (a child file
+and a variant state only what they change), validated once against
+``schema.Scenario``, and every problem is reported as a ``ScenarioError``
+naming the file, the line and the field path.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import typing
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .distributions import DIST_NAMES
+from .errors import ScenarioError
+from .schema import Scenario
+
+Path_ = tuple  # a field path: keys and list indices
+Origin = tuple[str, Optional[int]]  # (file or "--set ...", line)
+BASE = "base"
+
+
+def load_scenario(path: str | Path, sets: Iterable[str] = (), variant: Optional[str] = None) -> Scenario:
+    """Load one scenario (the base, or one named variant) with ``--set`` overrides applied."""
+    scenarios = load_variants(path, sets)
+    name = variant or BASE
+    if name not in scenarios:
+        raise ScenarioError(f"no variant named '{variant}'; the file defines: "
+                            f"{', '.join(n for n in scenarios if n != BASE) or 'no variants'}", path)
+    return scenarios[name]
+
+
+def load_variants(path: str | Path, sets: Iterable[str] = ()) -> dict[str, Scenario]:
+    """Load the base scenario and each of its variants, all validated, base first."""
+    raw, origins = _read_with_extends(Path(path), ())
+    raw, origins = apply_sets(raw, origins, sets)
+    variants = raw.get("variants") or {}
+    if not isinstance(variants, dict):
+        raise _error_at(("variants",), origins, "must be a mapping of variant names to overrides")
+    base = _validate(raw, origins, ())
+    scenarios = {BASE: base}
+    base_raw = {k: v for k, v in raw.items() if k != "variants"}
+    for name, override in variants.items():
+        if not isinstance(override, dict):
+            raise _error_at(("variants", name), origins, "a variant must be a mapping of the keys it changes")
+        merged = deep_merge(base_raw, override)
+        merged, _ = apply_sets(merged, {}, sets)
+        scenarios[str(name)] = _validate(merged, origins, ("variants", name), set_variant=str(name))
+    return scenarios
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """A copy of ``base`` with ``override`` laid over it; mappings merge, everything else replaces."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def apply_sets(raw: dict, origins: dict, sets: Iterable[str]) -> tuple[dict, dict]:
+    """Apply ``key.path=value`` overrides; values are read as YAML (``3``, ``2h``, ``[1, 2]``)."""
+    raw, origins = copy.deepcopy(raw), dict(origins)
+    for item in sets:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(f"'{item}' is not KEY=VALUE (for example grid.households=300)", "--set")
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            value = text
+        path = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
+        _set_path(raw, path, value, item)
+        origins[path] = (f"--set {item}", None)
+    return raw, origins
+
+
+def _set_path(raw: dict, path: Path_, value: Any, item: str) -> None:
+    node: Any = raw
+    for depth, part in enumerate(path[:-1]):
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        elif isinstance(node, dict):
+            node = node.setdefault(part, {})
+        else:
+            where = ".".join(map(str, path[: depth + 1]))
+            raise ScenarioError(f"cannot set '{item}': '{where}' is not a mapping or has no such item", "--set")
+    last = path[-1]
+    if isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise ScenarioError(f"cannot set '{item}': its parent is not a mapping", "--set")
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(str(p.name) for p in (*chain, resolved))
+        raise ScenarioError(f"'extends' makes a cycle: {cycle}", chain[-1], "extends")
+    raw, lines = _read_yaml(path)
+    origins: dict[Path_, Origin] = {key: (str(path), line) for key, line in lines.items()}
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw, origins
+    if not isinstance(parent, str):
+        raise ScenarioError("must be the path of another scenario file", path, "extends", lines.get(("extends",)))
+    parent_path = (path.parent / parent)
+    if not parent_path.is_file():
+        raise ScenarioError(f"the file '{parent}' it names does not exist (looked for {parent_path})",
+                            path, "extends", lines.get(("extends",)))
+    parent_raw, parent_origins = _read_with_extends(parent_path, (*chain, resolved))
+    return deep_merge(parent_raw, raw), {**parent_origins, **origins}
+
+
+def _read_yaml(path: Path) -> tuple[dict, dict[Path_, int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("no such file; give the path of a scenario YAML file (see scenarios/)", path) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot be read as a UTF-8 text file ({exc.__class__.__name__})", path) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(f"YAML syntax error: {problem}; check indentation, colons and quotes",
+                            path, None, mark.line + 1 if mark else None) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ScenarioError("a scenario file must be a YAML mapping of keys to values (name:, horizon:, ...)", path)
+    lines: dict[Path_, int] = {}
+    _index_lines(node, (), lines, path)
+    return data, lines
+
+
+def _index_lines(node: yaml.Node, path: Path_, lines: dict, file: Path) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                raise ScenarioError(f"key '{key}' appears twice in the same mapping", file,
+                                    ".".join(map(str, (*path, key))), key_node.start_mark.line + 1)
+            seen.add(key)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _index_lines(value_node, (*path, key), lines, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1
+            _index_lines(item, (*path, index), lines, file)
+
+
+# --- validation and messages ---------------------------------------------------------------
+
+def _validate(raw: dict, origins: dict, prefix: Path_, set_variant: Optional[str] = None) -> Scenario:
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise _describe(exc, raw, origins, prefix) from None
+    if set_variant is not None:
+        scenario = scenario.model_copy(update={"variants": {}, "name": f"{scenario.name}:{set_variant}"})
+    return scenario
+
+
+def _describe(exc: ValidationError, raw: dict, origins: dict, prefix: Path_) -> ScenarioError:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    path = _data_path(first["loc"], raw)
+    message = _message(first, path)
+    named = re.match(r"^([A-Za-z_][\w.]*): (.*)$", message, re.S)
+    if named and not path:
+        path = tuple(int(p) if p.isdigit() else p for p in named.group(1).split("."))
+        message = named.group(2)
+    if len(errors) > 1:
+        message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} after this one)"
+    full = (*prefix, *path) if prefix and _origin(origins, (*prefix, *path), exact=True) else path
+    if prefix and full is path:
+        message = f"in variant '{prefix[-1]}': {message}"
+    file, line = _origin(origins, full) or (None, None)
+    return ScenarioError(message, file, ".".join(map(str, full)) or None, line)
+
+
+def _data_path(loc: tuple, raw: Any) -> Path_:
+    """The error location as the user wrote it: pydantic's union tags and validator names dropped."""
+    path, node = [], raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and (part in DIST_NAMES or "[" in part or part.startswith("function")):
+            continue
+        else:
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _origin(origins: dict, path: Path_, exact: bool = False) -> Optional[Origin]:
+    for end in range(len(path), 0, -1):
+        if path[:end] in origins:
+            return origins[path[:end]]
+        if exact:
+            return None
+    return None
+
+
+def _message(error: dict, path: Path_) -> str:
+    kind, got = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(path[:-1])
+        return (f"unknown key '{path[-1]}'. Allowed keys here: {', '.join(allowed)}" if allowed
+                else f"unknown key '{path[-1]}'")
+    if kind == "missing":
+        return "this required key is missing"
+    if kind == "union_tag_invalid":
+        return f"'dist' must be one of {', '.join(DIST_NAMES)} (got '{error['ctx'].get('tag')}')"
+    if kind == "union_tag_not_found":
+        return f"a distribution needs 'dist: ...', one of {', '.join(DIST_NAMES)} (or write a plain duration)"
+    text = error["msg"]
+    text = re.sub(r"^(Value error|Assertion failed), ", "", text)
+    text = text[0].lower() + text[1:] if text else text
+    if kind not in ("value_error",) and not isinstance(got, (dict, list)):
+        text += f" (got {got!r})"
+    return text
+
+
+def _allowed_keys(path: Path_) -> list[str]:
+    """The keys a scenario accepts at ``path``, for 'unknown key' messages."""
+    model: Any = Scenario
+    free_key = False  # the next part is a key of a free mapping (time_limits.<class>)
+    for part in path:
+        if free_key or isinstance(part, int):
+            free_key = False
+            continue
+        field = model.model_fields.get(part) if _is_model(model) else None
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+        free_key = typing.get_origin(field.annotation) is dict
+    return list(model.model_fields) if _is_model(model) else []
+
+
+def _is_model(obj: Any) -> bool:
+    return isinstance(obj, type) and issubclass(obj, BaseModel)
+
+
+def _inner_model(annotation: Any) -> Any:
+    if _is_model(annotation):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _error_at(path: Path_, origins: dict, message: str) -> ScenarioError:
+    file, line = _origin(origins, path) or (None, None)
+    return ScenarioError(message, file, ".".join(map(str, path)), line)

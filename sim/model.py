@@ -1,0 +1,186 @@
+"""One replication of a scenario: the SimPy environment, the organisation's handlers and the streams.
+
+``Model`` is built in one pass from a validated scenario (construct), starts
+the arrival processes (elaborate), runs to the horizon (run) and hands its
+recorder to ``metrics`` (result). The processes themselves live in one
+module per mechanism: ``demand``, ``hotline``, ``dispatch``, ``handling``,
+``whistle``, ``evaluation``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import simpy
+
+from .organisation import City, build_city
+from .recorder import Recorder
+from .request import Ids
+from .schema import LEVELS, Scenario
+from .streams import Streams
+
+MINUTES_PER_YEAR = 365.0 * 1440.0
+
+
+def cumulative(weights) -> list[float]:
+    """Running sums, for ``Stream.choice``."""
+    total, out = 0.0, []
+    for w in weights:
+        total += w
+        out.append(total)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPlan:
+    """A category as the processes use it: cumulative shares and flags ready for drawing."""
+
+    name: str
+    level_cum: list[float]  # over levels A..D
+    urgency_index: list[int]
+    urgency_cum: list[float]
+    visible: float
+    utility: bool
+    whistle: str
+    forces: tuple[str, ...]
+
+
+def month_of_day(start: dt.date, days: int) -> list[int]:
+    """Calendar month index (0 = the start month) of each simulated day."""
+    out = []
+    for d in range(days):
+        date = start + dt.timedelta(days=d)
+        out.append((date.year - start.year) * 12 + date.month - start.month)
+    return out
+
+
+class Model:
+    """Everything one replication needs, built from the scenario."""
+
+    def __init__(self, scenario: Scenario, replication: int = 0,
+                 sink: Optional[Callable[[list[tuple]], None]] = None, trace: bool = False):
+        s = self.scenario = scenario
+        self.env = simpy.Environment()
+        self.city: City = build_city(scenario)
+        self.streams = Streams(scenario.seed, replication)
+        self.horizon = s.horizon
+        self.urgencies = list(s.time_limits)
+        self.consultation_urgency = self.urgencies.index("ordinary") if "ordinary" in self.urgencies else 0
+        self.next_id = Ids()
+        limits = [(s.time_limits[u].response, s.time_limits[u].completion) for u in self.urgencies]
+        days = max(1, math.ceil(s.horizon / 1440.0))
+        self.recorder = Recorder(s.horizon, len(self.city.streets), month_of_day(s.start_date, days), limits,
+                                 ([c.name for c in s.demand.categories], self.urgencies), replication, sink,
+                                 trace=trace)
+        self._plan_demand()
+        self._build_samplers()
+        self._build_handlers()
+
+    # --- construct -----------------------------------------------------------------------------
+    def _plan_demand(self) -> None:
+        d = self.scenario.demand
+        self.categories = [
+            CategoryPlan(c.name, cumulative(c.levels.get(level, 0.0) for level in LEVELS),
+                         [self.urgencies.index(u) for u in c.urgency], cumulative(c.urgency.values()),
+                         c.visible, c.owner == "utility", c.whistle, tuple(c.forces))
+            for c in d.categories
+        ]
+        self.category_names = [c.name for c in d.categories]
+        self.category_cum = cumulative(c.share for c in d.categories)
+        self.channels = list(d.channels)
+        self.channel_cum = cumulative(d.channels.values())
+        mean_day = sum(d.daily_profile) / 24
+        mean_week = sum(d.weekly_profile) / 7
+        # relative rate in each hour of the week, starting at Monday 00:00, mean 1
+        self.week_profile = [d.daily_profile[h % 24] * d.weekly_profile[h // 24] / (mean_day * mean_week)
+                             for h in range(168)]
+        self.week_offset = self.scenario.start_date.weekday() * 24
+        self.peak = max(self.week_profile)
+
+    def _build_samplers(self) -> None:
+        s, st = self.scenario, self.streams
+        h = s.hotline
+        self.talk = h.talk_time.sampler(st["hotline/talk"])
+        self.patience = h.patience.sampler(st["hotline/patience"])
+        self.redial = st["hotline/redial"]
+        self.redial_delay = h.redial_delay.sampler(self.redial)
+        self.online_delay = s.online.processing_delay.sampler(st["online"])
+        self.consult = st["consultation"]
+        self.callback = s.consultation.callback.sampler(self.consult)
+        self.dispatching = st["dispatch"]
+        dp = s.dispatch
+        self.dispatch_delay = dp.delay.sampler(self.dispatching)
+        self.objection_delay = dp.objection_delay.sampler(self.dispatching)
+        self.review_delay = dp.review_delay.sampler(self.dispatching)
+        self.forward_delay = dp.forward_delay.sampler(self.dispatching)
+        self.triaging = st["triage"]
+        self.triage_time = s.triage.time.sampler(self.triaging)
+        self.community_report_delay = s.triage.community_report_delay.sampler(self.triaging)
+        self.handling = st["handling"]
+        self.effort = [s.levels[level].effort.sampler(st[f"handling/effort-{level}"]) for level in LEVELS]
+        self.lead = [s.levels[level].lead_time.sampler(st[f"handling/lead-{level}"]) for level in LEVELS]
+        self.whistling = st["whistle"]
+        self.report_stationed = s.whistle.report_delay_stationed.sampler(self.whistling)
+        self.report_on_call = s.whistle.report_delay_on_call.sampler(self.whistling)
+        self.evaluating = st["evaluation"]
+        self.evaluation_delay = s.evaluation.delay.sampler(self.evaluating)
+        self.repeat_delay = s.evaluation.repeat_delay.sampler(st["evaluation/repeat"])
+
+    def _build_handlers(self) -> None:
+        s, env, rec, city = self.scenario, self.env, self.recorder, self.city
+        self.agents = simpy.Resource(env, s.hotline.agents)
+        self.busy_lines = 0
+        rec.set_capacity("hotline_agents", s.hotline.agents)
+        workers = s.grid.workers_per_grid
+        self.grid_workers = [simpy.Resource(env, workers) for _ in range(city.grids)]
+        rec.set_capacity("grid_workers", workers * city.grids)
+        staff = s.organisation.street_centre_staff
+        self.centres = [simpy.Resource(env, staff) for _ in city.streets]
+        rec.set_capacity("street_centres", staff * len(city.streets))
+        coordinators = s.organisation.district_coordinators
+        self.coordinators = [simpy.Resource(env, coordinators) for _ in city.districts]
+        rec.set_capacity("district", coordinators * len(city.districts))
+        self.city_staff = simpy.Resource(env, s.organisation.city_department_staff)
+        rec.set_capacity("city", s.organisation.city_department_staff)
+        # forces: (resource, on call?) per street and force name
+        f = s.forces
+        stationed_here = {} if f.all_on_call else f.stationed
+        district_teams = dict(f.on_call)
+        if f.all_on_call:
+            for name, teams in f.stationed.items():
+                district_teams[name] = teams * s.organisation.streets_per_district
+        district_pools = [{name: simpy.Resource(env, teams) for name, teams in district_teams.items()}
+                          for _ in city.districts]
+        self.forces = []
+        for street in city.streets:
+            pools = {name: (resource, True) for name, resource in district_pools[street.district].items()}
+            pools.update({name: (simpy.Resource(env, teams), False) for name, teams in stationed_here.items()})
+            self.forces.append(pools)
+        rec.set_capacity("stationed_forces", sum(stationed_here.values()) * len(city.streets))
+        rec.set_capacity("on_call_forces", sum(district_teams.values()) * len(city.districts))
+
+    # --- elaborate and run -----------------------------------------------------------------------
+    def run(self) -> Recorder:
+        """Simulate to the horizon and return the recorder holding the statistics."""
+        from . import demand  # the processes import Model's helpers; import here to keep one direction
+
+        env = self.env
+        for street in self.city.streets:
+            env.process(demand.problem_arrivals(self, street))
+            env.process(demand.consultation_arrivals(self, street))
+        if self.scenario.demand.script:
+            env.process(demand.scripted(self))
+        env.process(self._days())
+        env.run(until=self.horizon)
+        self.recorder.end_of_day(self.recorder.days - 1)
+        self.recorder.close_horizon()
+        return self.recorder
+
+    def _days(self):
+        """Snapshot the backlog at the end of every day before the last (the last is taken at the horizon)."""
+        for day in range(self.recorder.days - 1):
+            yield self.env.timeout((day + 1) * 1440.0 - self.env.now)
+            self.recorder.end_of_day(day)

@@ -1,0 +1,310 @@
+"""The one place that observes the model.
+
+Processes report state changes here; the recorder keeps running counts, sums,
+time-weighted levels and a log-binned histogram, so memory does not grow with
+the number of requests. Per-request rows are produced only when records are
+asked for, and handed to a sink in chunks. The metric definitions themselves
+live in ``metrics.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Optional
+
+from .request import ANSWERED, LOST, NAN, Request
+
+LEVEL_NAMES = "ABCD"
+RECORD_COLUMNS = (
+    "replication", "id", "kind", "street", "community", "grid", "category", "needed_level", "urgency",
+    "channel", "repeat", "proactive", "appeared_min", "raised_min", "ticket_min", "response_min",
+    "closed_min", "evaluated_min", "call_attempts", "call_wait_min", "misdispatched", "bounces", "path",
+    "whistle", "whistle_reports", "whistle_late", "whistle_idle", "solved", "satisfied", "outcome",
+)
+
+
+class Histogram:
+    """Counts on a log scale (200 bins a decade, 1.2% wide) for medians and percentiles."""
+
+    PER_DECADE = 200
+    __slots__ = ("counts",)
+
+    def __init__(self):
+        self.counts = [0] * (self.PER_DECADE * 8 + 2)
+
+    def add(self, minutes: float) -> None:
+        """Count one duration."""
+        index = 0 if minutes < 1.0 else min(int(math.log10(minutes) * self.PER_DECADE) + 1, len(self.counts) - 1)
+        self.counts[index] += 1
+
+    def quantile(self, q: float) -> float:
+        """The ``q`` quantile in minutes, interpolated geometrically inside its bin."""
+        total = sum(self.counts)
+        if total == 0:
+            return NAN
+        target, seen = q * total, 0
+        for index, count in enumerate(self.counts):
+            if count and seen + count >= target:
+                if index == 0:
+                    return (target - seen) / count
+                low = 10 ** ((index - 1) / self.PER_DECADE)
+                return low * 10 ** (((target - seen) / count) / self.PER_DECADE)
+            seen += count
+        return NAN
+
+
+class Level:
+    """A time-weighted level (open tickets): its integral, and its value now."""
+
+    __slots__ = ("value", "area", "since")
+
+    def __init__(self):
+        self.value, self.area, self.since = 0, 0.0, 0.0
+
+    def change(self, now: float, delta: int) -> None:
+        self.area += self.value * (now - self.since)
+        self.value += delta
+        self.since = now
+
+    def mean(self, until: float) -> float:
+        return (self.area + self.value * (until - self.since)) / until if until > 0 else NAN
+
+
+class Recorder:
+    """Running statistics of one replication."""
+
+    def __init__(self, horizon: float, streets: int, month_of_day: list[int], limits: list[tuple[float, float]],
+                 names: tuple[list[str], list[str]], replication: int = 0,
+                 sink: Optional[Callable[[list[tuple]], None]] = None, chunk: int = 50_000, trace: bool = False):
+        self.horizon = horizon
+        self.category_names, self.urgency_names = names
+        self.limits = limits  # (response, completion) minutes per urgency class index
+        self.replication = replication
+        self.days = len(month_of_day)
+        self.month_of_day = month_of_day
+        self.months = month_of_day[-1] + 1
+        self.streets = streets
+        c = self.counts = dict.fromkeys((
+            "requests", "problems", "consultations", "proactive", "repeats", "never_raised",
+            "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued",
+            "consult_on_call", "consult_callback",
+            "tickets", "misdispatched", "forwarded", "escalated", "responded", "response_sum", "closed",
+            "resolve_sum", "completed_in_time", "due", "solved_closed",
+            "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
+            "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished",
+        ), 0)
+        c["wait_sum"] = 0.0
+        self.closed_at = [0, 0, 0, 0]
+        self.resolve_sum_at = [0.0, 0.0, 0.0, 0.0]
+        self.whistles_by_kind: dict[str, int] = {}
+        self.busy: dict[str, float] = {}
+        self.capacity: dict[str, int] = {}
+        self.backlog = Level()
+        self.resolve_hist = Histogram()
+        self.day = {key: [0] * self.days for key in (
+            "arrivals", "tickets", "closed", "backlog", "evaluated", "responded", "solved", "satisfied", "answered")}
+        self.day["wait_sum"] = [0.0] * self.days
+        cells = streets * self.months
+        self.street_month = {key: [0] * cells for key in (
+            "requests", "tickets", "closed", "evaluated", "responded", "solved", "satisfied")}
+        self.sink = sink
+        self.chunk = chunk
+        self.rows: Optional[list[tuple]] = [] if sink is not None else None
+        self.live: Optional[dict[int, Request]] = {} if sink is not None else None
+        self.events: Optional[list[tuple]] = [] if trace else None
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _day(self, now: float) -> int:
+        return min(int(now // 1440.0), self.days - 1)
+
+    def _cell(self, street: int, now: float) -> int:
+        return street * self.months + self.month_of_day[self._day(now)]
+
+    def note(self, now: float, req: Request, event: str, detail: str = "") -> None:
+        """Keep a narrated step of a request's life (only when tracing)."""
+        if self.events is not None:
+            self.events.append((now, req.id, event, detail))
+
+    def set_capacity(self, pool: str, units: int) -> None:
+        """Declare how many handlers a pool has, for its utilisation."""
+        self.capacity[pool] = self.capacity.get(pool, 0) + units
+        self.busy.setdefault(pool, 0.0)
+
+    def work(self, pool: str, start: float, duration: float) -> None:
+        """A handler of ``pool`` works from ``start`` for ``duration`` (clipped at the horizon)."""
+        self.busy[pool] += max(0.0, min(start + duration, self.horizon) - start)
+
+    # --- a request enters ------------------------------------------------------------------------
+    def raised(self, now: float, req: Request) -> None:
+        """A request enters the system (raised by a resident, or found by a grid worker)."""
+        c = self.counts
+        c["requests"] += 1
+        if req.kind == "consultation":
+            c["consultations"] += 1
+        else:
+            c["problems"] += 1
+            if req.repeat:
+                c["repeats"] += 1
+            if req.proactive:
+                c["proactive"] += 1
+        self.day["arrivals"][self._day(now)] += 1
+        self.street_month["requests"][self._cell(req.street, now)] += 1
+        if self.live is not None:
+            self.live[req.id] = req
+
+    def never_raised(self) -> None:
+        """A problem that nobody reports and no patrol finds."""
+        self.counts["never_raised"] += 1
+
+    # --- hotline --------------------------------------------------------------------------------
+    def call_blocked(self) -> None:
+        self.counts["calls"] += 1
+        self.counts["blocked"] += 1
+
+    def call_abandoned(self) -> None:
+        c = self.counts
+        c["calls"] += 1
+        c["queued"] += 1
+        c["abandoned"] += 1
+
+    def call_answered(self, now: float, wait: float, threshold: float) -> None:
+        c = self.counts
+        c["calls"] += 1
+        c["queued"] += 1
+        c["answered"] += 1
+        c["wait_sum"] += wait
+        if wait <= threshold:
+            c["answered_in_threshold"] += 1
+        d = self._day(now)
+        self.day["answered"][d] += 1
+        self.day["wait_sum"][d] += wait
+
+    def consultation_done(self, req: Request, outcome: str) -> None:
+        """A question answered from the knowledge base (``answered``) or by a department's callback."""
+        self.counts["consult_on_call" if outcome == ANSWERED else "consult_callback"] += 1
+        self.finish(req, outcome)
+
+    # --- tickets ---------------------------------------------------------------------------------
+    def ticket(self, now: float, req: Request) -> None:
+        c = self.counts
+        c["tickets"] += 1
+        if now + self.limits[req.urgency][1] <= self.horizon:
+            c["due"] += 1
+        self.backlog.change(now, 1)
+        self.day["tickets"][self._day(now)] += 1
+        self.street_month["tickets"][self._cell(req.street, now)] += 1
+
+    def count(self, what: str) -> None:
+        """One more of a simple event: misdispatched, forwarded, escalated."""
+        self.counts[what] += 1
+
+    def responded(self, now: float, req: Request) -> None:
+        """First contact with the resident; later contacts are not responses."""
+        if req.response == req.response:
+            return
+        req.response = now
+        self.note(now, req, "responded", "the handler contacts the resident")
+        c = self.counts
+        c["responded"] += 1
+        c["response_sum"] += now - req.ticket
+
+    def whistle(self, kind: str) -> None:
+        self.counts["whistles"] += 1
+        self.whistles_by_kind[kind] = self.whistles_by_kind.get(kind, 0) + 1
+
+    def report(self, delay: float, on_time: bool, idle: bool) -> None:
+        c = self.counts
+        c["reports"] += 1
+        c["report_delay_sum"] += delay
+        if on_time:
+            c["reports_on_time"] += 1
+        if idle:
+            c["reports_idle"] += 1
+
+    def closed(self, now: float, req: Request, level: int) -> None:
+        req.closed = now
+        c = self.counts
+        c["closed"] += 1
+        duration = now - req.ticket
+        c["resolve_sum"] += duration
+        self.resolve_hist.add(duration)
+        self.closed_at[level] += 1
+        self.resolve_sum_at[level] += duration
+        limit = self.limits[req.urgency][1]
+        if duration <= limit and req.ticket + limit <= self.horizon:
+            c["completed_in_time"] += 1
+        if req.solved:
+            c["solved_closed"] += 1
+        self.backlog.change(now, -1)
+        self.day["closed"][self._day(now)] += 1
+        self.street_month["closed"][self._cell(req.street, now)] += 1
+
+    def evaluation(self, now: float, req: Request) -> None:
+        """The resident's follow-up answer: counted in the three rates of the day and month."""
+        req.evaluated = now
+        responded = req.response - req.ticket <= self.limits[req.urgency][0]
+        c = self.counts
+        c["evaluated"] += 1
+        c["eval_responded"] += responded
+        c["eval_solved"] += req.solved
+        c["eval_satisfied"] += bool(req.satisfied)
+        d, cell = self._day(now), self._cell(req.street, now)
+        for table, index in ((self.day, d), (self.street_month, cell)):
+            table["evaluated"][index] += 1
+            table["responded"][index] += responded
+            table["solved"][index] += req.solved
+            table["satisfied"][index] += bool(req.satisfied)
+
+    def end_of_day(self, day: int) -> None:
+        self.day["backlog"][day] = self.backlog.value
+
+    # --- the end of a request ------------------------------------------------------------------
+    def finish(self, req: Request, outcome: str, keep: bool = False) -> None:
+        """A request's life ends: closed, answered, called back or lost.
+
+        ``keep`` holds back its record until ``release`` (a closed ticket's
+        record waits for the follow-up evaluation).
+        """
+        req.outcome = outcome
+        self.counts["finished"] += 1
+        if not keep:
+            self.release(req)
+
+    def release(self, req: Request) -> None:
+        """Write the record of a finished request."""
+        if self.live is not None:
+            del self.live[req.id]
+            self._row(req)
+
+    def lost(self, req: Request) -> None:
+        self.counts["lost"] += 1
+        self.finish(req, LOST)
+
+    def close_horizon(self) -> None:
+        """At the horizon: write the records of requests still open."""
+        if self.live is not None:
+            for req in self.live.values():
+                self._row(req)
+            self.live.clear()
+            self.flush()
+
+    def _row(self, req: Request) -> None:
+        self.rows.append((
+            self.replication, req.id, req.kind, req.street, req.community, req.grid,
+            self.category_names[req.category] if req.category >= 0 else "",
+            LEVEL_NAMES[req.needed] if req.category >= 0 else "",
+            self.urgency_names[req.urgency], req.channel, req.repeat, req.proactive, req.appeared,
+            req.raised, req.ticket, req.response, req.closed, req.evaluated, req.attempts, req.wait,
+            req.misdispatched, req.bounces, req.path, req.whistle, req.reports, req.late_reports,
+            req.idle_reports, req.solved, req.satisfied, req.outcome,
+        ))
+        if len(self.rows) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the buffered records to the sink."""
+        if self.rows:
+            self.sink(self.rows)
+            self.rows = []
+
+

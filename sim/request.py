@@ -1,0 +1,59 @@
+"""A request: one resident's problem or question on its way through the system.
+
+One object per request, with slots, holding only what the metrics, the
+follow-up evaluation and the optional records need. Times are simulation
+minutes; ``NAN`` means "has not happened".
+"""
+
+from __future__ import annotations
+
+import itertools
+
+NAN = float("nan")
+
+PROBLEM, CONSULTATION = "problem", "consultation"
+
+# how a request's life ended (or ``OPEN`` at the horizon)
+CLOSED, ANSWERED, CALLBACK, LOST, OPEN = "closed", "answered", "callback", "lost", "open"
+
+
+class Request:
+    """A problem or consultation raised (or found) in one grid."""
+
+    __slots__ = (
+        "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel",
+        "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
+        "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
+        "idle_reports", "solved", "satisfied", "outcome",
+    )
+
+    def __init__(self, rid: int, kind: str, street: int, community: int, grid: int, category: int,
+                 needed: int, urgency: int, channel: str, appeared: float, repeat: int = 0):
+        self.id = rid
+        self.kind = kind
+        self.street, self.community, self.grid = street, community, grid
+        self.category, self.needed, self.urgency, self.channel = category, needed, urgency, channel
+        self.repeat = repeat
+        self.proactive = False
+        self.appeared = appeared
+        self.raised = self.ticket = self.response = self.closed = self.evaluated = NAN
+        self.attempts = 0
+        self.wait = 0.0
+        self.misdispatched = False
+        self.bounces = 0
+        self.path = ""
+        self.whistle = ""
+        self.reports = self.late_reports = self.idle_reports = 0
+        self.solved = False
+        self.satisfied = None
+        self.outcome = OPEN
+
+
+class Ids:
+    """Request numbers in the order requests are created (deterministic)."""
+
+    def __init__(self):
+        self._next = itertools.count()
+
+    def __call__(self) -> int:
+        return next(self._next)

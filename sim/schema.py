@@ -1,0 +1,365 @@
+"""The scenario schema: every parameter of the model, its default and its bounds.
+
+Defaults live here and nowhere else. The model only ever sees a validated
+``Scenario``; unknown keys are errors, so a typo cannot silently fall back to
+a default. Durations are held in minutes. Section names follow MODEL.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .distributions import DistributionSpec
+from .types import (
+    Duration,
+    NonNegativeFloat,
+    NonNegativeInt,
+    OptionalDuration,
+    PositiveInt,
+    Probability,
+    Share,
+)
+
+LEVELS = ("A", "B", "C", "D")
+CHANNELS = ("hotline", "online", "grid_worker")
+WHISTLE_KINDS = ("enforcement", "emergency", "key_work")
+SUM_TOLERANCE = 1e-6
+
+
+class Section(BaseModel):
+    """A block of a scenario file: unknown keys are refused, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def _check_sum(shares: dict[str, float], what: str) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1, they sum to {total:.6g}")
+    return shares
+
+
+class HouseholdSpread(Section):
+    """How many households live in a community: lognormal spread around a mean."""
+
+    mean: float = Field(2500.0, gt=0, description="mean households per community")
+    cv: NonNegativeFloat = Field(0.6, description="coefficient of variation of community size")
+    min: PositiveInt = Field(300, description="smallest community, households")
+
+
+class Organisation(Section):
+    """Districts, streets/townships and communities (MODEL.md section 1)."""
+
+    districts: PositiveInt = 1
+    streets_per_district: PositiveInt = 1
+    communities_per_street: PositiveInt = 4
+    households_per_community: HouseholdSpread = HouseholdSpread()
+    total_households: Optional[PositiveInt] = Field(
+        None, description="scale community sizes so that the city has exactly this many households")
+    street_centre_staff: PositiveInt = Field(2, description="dispatchers on duty in each street's command centre")
+    district_coordinators: PositiveInt = Field(3, description="C-level coordinators in each district")
+    city_department_staff: PositiveInt = Field(10, description="D-level handlers in city departments and utilities")
+
+
+class GridConfig(Section):
+    """Grids of households, one grid worker each, who patrol and find visible problems."""
+
+    households: PositiveInt = Field(500, description="households per grid (300 before Wuchang's reform, 500 after)")
+    workers_per_grid: PositiveInt = 1
+    patrol_interval: Duration = Field(1440.0, gt=0, description="time between two patrols of a grid")
+    patrol_households: NonNegativeInt = Field(
+        150, description="households a patrol passes; coverage = patrol_households / households")
+
+
+class Category(Section):
+    """A kind of problem: its share, the level it needs, who owns it, how urgent."""
+
+    name: str
+    share: Share
+    levels: dict[Literal["A", "B", "C", "D"], Share] = Field(
+        default_factory=lambda: {"A": 1.0}, description="shares of problems needing each level")
+    urgency: dict[str, Share] = Field(default_factory=lambda: {"ordinary": 1.0})
+    visible: Probability = Field(0.5, description="probability a patrol can see the problem")
+    owner: Literal["street", "utility"] = Field(
+        "street", description="utility: the ticket belongs to a city department or utility")
+    whistle: Literal["enforcement", "emergency", "key_work"] = "enforcement"
+    forces: list[str] = Field(default_factory=lambda: ["urban_management"],
+                              description="departments summoned when the whistle blows")
+
+    @field_validator("levels", "urgency")
+    @classmethod
+    def _sums_to_one(cls, shares: dict[str, float]) -> dict[str, float]:
+        return _check_sum(shares, "the shares")
+
+
+class ScriptedProblem(Section):
+    """One problem placed by hand, for teaching and for exact-trace tests."""
+
+    at: Duration
+    category: str
+    street: NonNegativeInt = 0
+    household: NonNegativeInt = Field(0, description="index of the household within its street")
+    level: Optional[Literal["A", "B", "C", "D"]] = None
+    urgency: Optional[str] = None
+    channel: Literal["hotline", "online", "grid_worker"] = "hotline"
+
+
+class Demand(Section):
+    """Problems appearing in grids and residents raising them (MODEL.md 2.1-2.2)."""
+
+    problems_per_household_per_year: NonNegativeFloat = 0.8
+    raise_prob: Probability = Field(0.9, description="probability that a resident raises a problem at all")
+    raise_delay: DistributionSpec = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean": 720.0, "cv": 1.5})
+    daily_profile: list[NonNegativeFloat] = Field(
+        default_factory=lambda: [0.2, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.2, 1.6, 1.8, 1.8, 1.6,
+                                 1.3, 1.4, 1.6, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 0.9, 0.6, 0.3],
+        min_length=24, max_length=24, description="relative arrival rate in each hour of the day")
+    weekly_profile: list[NonNegativeFloat] = Field(
+        default_factory=lambda: [1.1, 1.05, 1.0, 1.0, 1.0, 0.95, 0.9],
+        min_length=7, max_length=7, description="relative arrival rate Monday..Sunday")
+    channels: dict[Literal["hotline", "online", "grid_worker"], Share] = Field(
+        default_factory=lambda: {"hotline": 0.75, "online": 0.15, "grid_worker": 0.10})
+    categories: list[Category] = Field(default_factory=lambda: [Category(name="general", share=1.0)],
+                                       min_length=1)
+    script: list[ScriptedProblem] = Field(default_factory=list)
+
+    @field_validator("channels")
+    @classmethod
+    def _channels_sum(cls, shares: dict[str, float]) -> dict[str, float]:
+        return _check_sum(shares, "the channel shares")
+
+    @field_validator("daily_profile", "weekly_profile")
+    @classmethod
+    def _not_all_zero(cls, profile: list[float]) -> list[float]:
+        if max(profile) <= 0:
+            raise ValueError("at least one weight must be above 0")
+        return profile
+
+    @model_validator(mode="after")
+    def _categories(self):
+        _check_sum({c.name: c.share for c in self.categories}, "the category shares")
+        names = [c.name for c in self.categories]
+        if len(set(names)) != len(names):
+            raise ValueError("category names must be unique")
+        for item in self.script:
+            if item.category not in names:
+                raise ValueError(f"scripted problem category '{item.category}' is not one of: {', '.join(names)}")
+        return self
+
+
+class Consultation(Section):
+    """Questions rather than problems: answered on the call from the knowledge base when it covers them."""
+
+    per_household_per_year: NonNegativeFloat = 1.0
+    online_share: Share = 0.1
+    knowledge_base_coverage: Probability = 0.85
+    callback: DistributionSpec = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean": 1440.0, "cv": 1.0},
+        description="time for a department to answer a question the knowledge base does not cover")
+
+
+class Hotline(Section):
+    """The 12345 centre: lines, agents, talk time, caller patience and redials (MODEL.md 2.3)."""
+
+    lines: PositiveInt = 30
+    agents: PositiveInt = 12
+    talk_time: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 5.0, "cv": 0.6})
+    patience: DistributionSpec = Field(default_factory=lambda: {"dist": "exponential", "mean": 3.0})
+    redial_prob: Probability = 0.6
+    redial_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "exponential", "mean": 20.0})
+    max_attempts: PositiveInt = 5
+    service_level_threshold: Duration = Field(0.25, description="answered within this counts for the service level")
+
+    @model_validator(mode="after")
+    def _lines_hold_agents(self):
+        if self.lines < self.agents:
+            raise ValueError(f"lines ({self.lines}) must be at least agents ({self.agents}): every agent needs a line")
+        return self
+
+
+class Online(Section):
+    """App, mini-program and web requests: read and turned into a ticket after a delay."""
+
+    processing_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 60.0, "cv": 1.0})
+
+
+class Dispatch(Section):
+    """From the centre to the receiver (MODEL.md 2.4)."""
+
+    mode: Literal["street", "precise"] = Field(
+        "street", description="precise: utility tickets go straight to the city department, street informed")
+    delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 30.0, "cv": 0.8})
+    accuracy: Probability = Field(0.95, description="probability a ticket reaches the right receiver")
+    objection_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 240.0, "cv": 0.8})
+    review_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 720.0, "cv": 0.8})
+    forward_delay: DistributionSpec = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean": 240.0, "cv": 0.8},
+        description="street dispatch only: time for a street to pass a utility ticket on")
+
+
+class Triage(Section):
+    """The street centre sorts a ticket to level A, B, C or D (MODEL.md 2.5)."""
+
+    time: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 10.0, "cv": 0.5})
+    accuracy: Probability = Field(0.9, description="probability of the right level; otherwise one level too low")
+    community_report_delay: DistributionSpec = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean": 120.0, "cv": 1.0},
+        description="a grid worker passing a matter beyond the community to the street centre")
+
+
+class Level(Section):
+    """How one level handles a matter: work that holds a handler, then calendar time."""
+
+    effort: DistributionSpec
+    lead_time: DistributionSpec
+    solve_prob: Probability
+    escalate_after: OptionalDuration = Field(description="time at this level before the matter goes up; none at D")
+
+
+def _level(effort: float, lead: float, solve: float, after: float | None) -> Level:
+    return Level(effort={"dist": "lognormal", "mean": effort, "cv": 1.0},
+                 lead_time={"dist": "lognormal", "mean": lead, "cv": 1.5},
+                 solve_prob=solve, escalate_after=after)
+
+
+class Levels(Section):
+    """A community, B street (whistle), C district, D city (MODEL.md 2.5, 2.7)."""
+
+    A: Level = _level(90.0, 1440.0, 0.9, 3 * 1440.0)
+    B: Level = _level(120.0, 2 * 1440.0, 0.85, 7 * 1440.0)
+    C: Level = _level(120.0, 4 * 1440.0, 0.8, 15 * 1440.0)
+    D: Level = _level(120.0, 5 * 1440.0, 0.75, None)
+
+    def __getitem__(self, level: str) -> Level:
+        return getattr(self, level)
+
+
+class Forces(Section):
+    """The 1+4+N forces: stationed at the street, or on call from the district."""
+
+    stationed: dict[str, PositiveInt] = Field(
+        default_factory=lambda: {"urban_management": 2, "police": 1, "fire": 1, "traffic": 1, "market_regulation": 1},
+        description="teams of each force stationed at every street (1+4)")
+    on_call: dict[str, PositiveInt] = Field(
+        default_factory=lambda: {"housing": 2, "planning": 1, "parks": 1, "ecology": 1, "culture": 1},
+        description="teams of each department on call from the district (N)")
+    all_on_call: bool = Field(False, description="withdraw stationed forces: every force comes from the district")
+
+    @model_validator(mode="after")
+    def _disjoint(self):
+        both = sorted(set(self.stationed) & set(self.on_call))
+        if both:
+            raise ValueError(f"a force is either stationed or on call, not both: {', '.join(both)}")
+        return self
+
+
+class Whistle(Section):
+    """The street blows the whistle; departments must report within a limit (MODEL.md 2.6)."""
+
+    report_timeout: OptionalDuration = Field(30.0, description="report limit; none for no limit")
+    report_delay_stationed: DistributionSpec = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean": 20.0, "cv": 0.6})
+    report_delay_on_call: DistributionSpec = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean": 60.0, "cv": 0.8})
+    present_not_working: Probability = Field(0.1, description="probability a department comes but does not work")
+    idle_solve_factor: Probability = Field(0.6, description="solve probability multiplier when someone does not work")
+
+
+class TimeLimit(Section):
+    """Response and completion limits of one urgency class."""
+
+    response: Duration
+    completion: Duration
+
+
+class Evaluation(Section):
+    """Follow-up call: was it solved, is the resident satisfied (MODEL.md 2.9).
+
+    P(satisfied) = 1 / (1 + exp(-z)), z = intercept + solved * [solved]
+    + late_response * [response late] + per_day_open * days open + per_bounce * bounces.
+    """
+
+    delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 1440.0, "cv": 0.5})
+    reach_prob: Probability = Field(0.9, description="probability the resident answers the follow-up call")
+    intercept: float = -1.5
+    solved: float = 3.5
+    late_response: float = -0.8
+    per_day_open: float = -0.05
+    per_bounce: float = -0.3
+    repeat_prob: Probability = Field(0.5, description="probability an unsolved problem is raised again")
+    repeat_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 4320.0, "cv": 1.0})
+
+
+class Ranking(Section):
+    """Monthly ranking of streets by a weighted score of the three rates (MODEL.md 2.10)."""
+
+    response: NonNegativeFloat = 1.0
+    resolution: NonNegativeFloat = 1.0
+    satisfaction: NonNegativeFloat = 1.0
+
+    @model_validator(mode="after")
+    def _some_weight(self):
+        if self.response + self.resolution + self.satisfaction <= 0:
+            raise ValueError("at least one ranking weight must be above 0")
+        return self
+
+
+def _default_limits() -> dict[str, TimeLimit]:
+    return {
+        "emergency": TimeLimit(response=30.0, completion=120.0),
+        "utility": TimeLimit(response=120.0, completion=1440.0),
+        "ordinary": TimeLimit(response=1440.0, completion=7 * 1440.0),
+        "complex": TimeLimit(response=1440.0, completion=15 * 1440.0),
+    }
+
+
+class Scenario(Section):
+    """A whole scenario: the organisation, demand, and every policy parameter."""
+
+    name: str = "scenario"
+    description: str = ""
+    gridgov_version: Optional[str] = Field(None, description="written into resolved scenarios, for provenance")
+    seed: NonNegativeInt = 20190101
+    start_date: dt.date = Field(dt.date(2019, 1, 1), description="first simulated day: sets weekdays and months")
+    horizon: Duration = Field(30 * 1440.0, gt=0)
+    organisation: Organisation = Organisation()
+    grid: GridConfig = GridConfig()
+    demand: Demand = Demand()
+    consultation: Consultation = Consultation()
+    hotline: Hotline = Hotline()
+    online: Online = Online()
+    dispatch: Dispatch = Dispatch()
+    triage: Triage = Triage()
+    levels: Levels = Levels()
+    forces: Forces = Forces()
+    whistle: Whistle = Whistle()
+    time_limits: dict[str, TimeLimit] = Field(default_factory=_default_limits)
+    evaluation: Evaluation = Evaluation()
+    ranking: Ranking = Ranking()
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="named overrides of this scenario, stating only what changes")
+
+    @model_validator(mode="after")
+    def _references(self):
+        forces = set(self.forces.stationed) | set(self.forces.on_call)
+        for index, category in enumerate(self.demand.categories):
+            unknown = [f for f in category.forces if f not in forces]
+            if unknown:
+                raise ValueError(f"demand.categories.{index}.forces: unknown force {', '.join(unknown)}; "
+                                 f"defined forces are: {', '.join(sorted(forces))}")
+            classes = [u for u in category.urgency if u not in self.time_limits]
+            if classes:
+                raise ValueError(f"demand.categories.{index}.urgency: unknown class {', '.join(classes)}; "
+                                 f"time_limits defines: {', '.join(self.time_limits)}")
+        streets = self.organisation.districts * self.organisation.streets_per_district
+        for index, item in enumerate(self.demand.script):
+            if item.street >= streets:
+                raise ValueError(f"demand.script.{index}.street: {item.street} but the city has {streets} streets "
+                                 f"(numbered from 0)")
+            if item.urgency is not None and item.urgency not in self.time_limits:
+                raise ValueError(f"demand.script.{index}.urgency: unknown class {item.urgency}")
+        return self

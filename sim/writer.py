@@ -1,0 +1,117 @@
+"""The results folder (CONTRACT.md): the model's only output.
+
+Everything that must reproduce bit for bit (summary, tables, resolved
+scenario) is written without clocks or machine names; those go to
+``provenance.json``. Per-request records stream to Parquet in chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from .recorder import RECORD_COLUMNS
+from .schema import Scenario
+
+RECORD_SCHEMA = pa.schema([
+    (name, kind) for name, kind in zip(RECORD_COLUMNS, (
+        pa.int32(), pa.int64(), pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.string(), pa.string(),
+        pa.string(), pa.string(), pa.int32(), pa.bool_(), pa.float64(), pa.float64(), pa.float64(),
+        pa.float64(), pa.float64(), pa.float64(), pa.int32(), pa.float64(), pa.bool_(), pa.int32(),
+        pa.string(), pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.bool_(), pa.bool_(), pa.string(),
+    ))
+])
+
+
+class ParquetSink:
+    """Receives chunks of request records and appends them to one Parquet file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.writer = pq.ParquetWriter(str(path), RECORD_SCHEMA)
+
+    def __call__(self, rows: list[tuple]) -> None:
+        columns = list(zip(*rows))
+        arrays = [pa.array(col, type=field.type) for col, field in zip(columns, RECORD_SCHEMA)]
+        self.writer.write_table(pa.Table.from_arrays(arrays, schema=RECORD_SCHEMA))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def merge_parquet(parts: list[Path], target: Path) -> None:
+    """Concatenate per-replication record files, one row group at a time."""
+    with pq.ParquetWriter(str(target), RECORD_SCHEMA) as writer:
+        for part in parts:
+            reader = pq.ParquetFile(str(part))
+            for group in range(reader.num_row_groups):
+                writer.write_table(reader.read_row_group(group))
+
+
+def resolved_yaml(scenario: Scenario, version: str) -> str:
+    """The scenario after defaults, ``extends:`` and ``--set``: load it to reproduce the run."""
+    data = scenario.model_dump(mode="json")
+    data["gridgov_version"] = version
+    header = ("# Resolved by gridgov: every parameter after defaults, extends and --set.\n"
+              "# Running this file with the same replications reproduces the results bit for bit.\n")
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                    encoding="utf-8")
+
+
+def write_table(path: Path, frame: pd.DataFrame) -> None:
+    """CSV with full float precision and a fixed line ending, so equal results give equal bytes."""
+    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.17g")
+
+
+def provenance(version: str, wall_seconds: float, workers: int, replications: int, events: int,
+               started: str) -> dict[str, Any]:
+    """What ran, where and how long: kept apart from the results so they stay byte-identical."""
+    return {
+        "gridgov_version": version, "python": sys.version.split()[0], "platform": platform.platform(),
+        "machine": platform.machine(), "cpus": os.cpu_count(), "started": started,
+        "wall_seconds": round(wall_seconds, 3), "workers": workers, "replications": replications,
+        "simpy_events": events,
+    }
+
+
+def replication_row(scenario: Scenario, rep) -> dict[str, Any]:
+    """One line of ``replications.csv``: which run, then every metric."""
+    return {"scenario": scenario.name, "replication": rep.replication, "seed": scenario.seed, **rep.metrics}
+
+
+def write_results(out: Path, scenario: Scenario, reps: list, summary: dict[str, dict], version: str) -> None:
+    """Write the reproducible part of the results folder for finished replications."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scenario.resolved.yaml").write_text(resolved_yaml(scenario, version), encoding="utf-8")
+    write_json(out / "summary.json", {
+        "scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
+        "gridgov_version": version, "metrics": summary,
+    })
+    write_table(out / "replications.csv", pd.DataFrame([replication_row(scenario, rep) for rep in reps]))
+    for name in ("timeseries", "streets"):
+        frames = [getattr(rep, name).assign(scenario=scenario.name, replication=rep.replication) for rep in reps]
+        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        leading = ["scenario", "replication"]
+        write_table(out / f"{name}.csv", table[leading + [c for c in table.columns if c not in leading]])
