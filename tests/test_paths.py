@@ -1,0 +1,276 @@
+"""Exact traces: one scripted request through each path, with fixed durations.
+
+Every duration is fixed and every probability is 0 or 1, so each timestamp
+below is computed by hand from the scenario and must match to the minute.
+Times are simulated minutes.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import pytest
+
+from sim import Scenario, simulate
+
+DAY = 1440.0
+
+BASE = {
+    "name": "trace",
+    "seed": 1,
+    "horizon": "30d",
+    "organisation": {"communities_per_street": 1, "households_per_community": {"mean": 1000, "cv": 0, "min": 100},
+                     "street_centre_staff": 1, "district_coordinators": 1, "city_department_staff": 1},
+    "grid": {"households": 500, "patrol_interval": "1d", "patrol_households": 0},
+    "demand": {
+        "problems_per_household_per_year": 0, "raise_prob": 1, "raise_delay": "1h",
+        "channels": {"hotline": 1.0},
+        "categories": [
+            {"name": "a", "share": 0.25, "levels": {"A": 1}, "visible": 0},
+            {"name": "b", "share": 0.25, "levels": {"B": 1}, "visible": 0, "forces": ["urban_management"]},
+            {"name": "c", "share": 0.25, "levels": {"C": 1}, "visible": 0},
+            {"name": "power", "share": 0.25, "levels": {"D": 1}, "owner": "utility", "visible": 0,
+             "urgency": {"utility": 1}},
+        ],
+    },
+    "consultation": {"per_household_per_year": 0},
+    "hotline": {"lines": 2, "agents": 1, "talk_time": "5min", "patience": "3min", "redial_prob": 1,
+                "redial_delay": "20min", "max_attempts": 3},
+    "online": {"processing_delay": "1h"},
+    "dispatch": {"delay": "30min", "accuracy": 1, "objection_delay": "4h", "review_delay": "12h",
+                 "forward_delay": "4h"},
+    "triage": {"time": "10min", "accuracy": 1, "community_report_delay": "2h"},
+    "levels": {
+        "A": {"effort": "1h", "lead_time": "1d", "solve_prob": 1, "escalate_after": "3d"},
+        "B": {"effort": "2h", "lead_time": "2d", "solve_prob": 1, "escalate_after": "7d"},
+        "C": {"effort": "2h", "lead_time": "4d", "solve_prob": 1, "escalate_after": "15d"},
+        "D": {"effort": "2h", "lead_time": "5d", "solve_prob": 1, "escalate_after": "none"},
+    },
+    "whistle": {"report_timeout": "30min", "report_delay_stationed": "20min", "report_delay_on_call": "1h",
+                "present_not_working": 0},
+    "evaluation": {"delay": "1d", "reach_prob": 1, "intercept": 20, "repeat_prob": 0},
+}
+
+
+def run(script, **changes):
+    """Simulate the trace scenario with ``script`` and nested ``changes`` (dotted keys)."""
+    data = copy.deepcopy(BASE)
+    data["demand"]["script"] = script
+    for key, value in changes.items():
+        node = data
+        *parents, last = key.split("__")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    result = simulate(Scenario.model_validate(data), records=True, trace=True)
+    return result, result.issues.set_index("id")
+
+
+def events(result, rid=0):
+    return [(t, what) for t, i, what, _ in result.trace if i == rid]
+
+
+def test_level_a_by_hotline():
+    result, rows = run([{"at": 10, "category": "a"}])
+    r = rows.loc[0]
+    # raised 10+60; talk 5 -> ticket 75; dispatch 30 -> 105; triage 10 -> 115 (response);
+    # effort 60 -> 175; lead 1 d -> closed 1615; evaluated 1 d later
+    assert (r.raised_min, r.ticket_min, r.response_min, r.closed_min, r.evaluated_min) == (70, 75, 115, 1615, 3055)
+    assert r.path == "A" and r.outcome == "closed" and r.solved and r.satisfied
+    assert events(result) == [(70, "raised"), (70, "answered"), (75, "ticket"), (105, "dispatched"),
+                              (115, "triaged"), (115, "responded"), (1615, "closed"), (3055, "evaluated")]
+    m = result.metrics
+    assert m["share_closed_in_community"] == 1 and m["response_rate"] == 1 and m["completion_rate"] == 1
+    assert m["mean_resolve_h"] == pytest.approx((1615 - 75) / 60)
+
+
+def test_level_b_whistle_on_time():
+    result, rows = run([{"at": 10, "category": "b"}])
+    r = rows.loc[0]
+    # whistle at 115 (response); stationed team reports at 135 (20 min, on time);
+    # effort 120 -> 255; lead 2 d -> closed 3135
+    assert (r.response_min, r.closed_min) == (115, 3135)
+    assert (r.path, r.whistle, r.whistle_reports, r.whistle_late) == ("B", "enforcement", 1, 0)
+    m = result.metrics
+    assert m["whistles"] == 1 and m["whistle_on_time_rate"] == 1
+    assert m["whistle_mean_report_delay_min"] == pytest.approx(20)
+    assert m["share_closed_in_street"] == 1 and m["share_closed_in_community"] == 0
+
+
+def test_level_b_whistle_late_with_on_call_department():
+    changes = {"demand__categories": copy.deepcopy(BASE["demand"]["categories"])}
+    changes["demand__categories"][1]["forces"] = ["urban_management", "housing"]
+    result, rows = run([{"at": 10, "category": "b"}], **changes)
+    r = rows.loc[0]
+    # housing is on call: it reports 60 min after the whistle (late against 30 min);
+    # work starts when the last team is there: 175 + 120 effort + 2 d lead = 3175
+    assert (r.whistle_reports, r.whistle_late, r.closed_min) == (2, 1, 3175)
+    assert result.metrics["whistle_on_time_rate"] == 0.5
+    assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(40)
+
+
+def test_no_report_limit_counts_every_report_on_time():
+    changes = {"whistle__report_timeout": "none", "whistle__report_delay_stationed": "3h"}
+    result, rows = run([{"at": 10, "category": "b"}], **changes)
+    assert rows.loc[0].whistle_late == 0 and result.metrics["whistle_on_time_rate"] == 1
+
+
+def test_all_forces_on_call_come_from_the_district():
+    result, rows = run([{"at": 10, "category": "b"}], forces__all_on_call=True)
+    # urban management now travels as an on-call force: 60 min, late
+    assert rows.loc[0].whistle_late == 1 and rows.loc[0].closed_min == 115 + 60 + 120 + 2 * DAY
+
+
+def test_present_but_not_working_lowers_the_solve_chance():
+    changes = {"whistle__present_not_working": 1, "whistle__idle_solve_factor": 0}
+    result, rows = run([{"at": 10, "category": "b"}], **changes)
+    r = rows.loc[0]
+    assert r.whistle_idle == 1 and not r.solved and r.outcome == "closed"
+    assert result.metrics["whistle_idle_rate"] == 1 and result.metrics["resolution_rate"] == 0
+
+
+def test_level_c_district():
+    result, rows = run([{"at": 10, "category": "c"}])
+    r = rows.loc[0]
+    # coordinator at 115 (response), effort 120 -> 235, lead 4 d -> 5995
+    assert (r.response_min, r.closed_min, r.path) == (115, 5995, "C")
+    assert result.metrics["share_closed_C"] == 1
+
+
+def test_level_d_utility_through_the_street_is_forwarded():
+    result, rows = run([{"at": 10, "category": "power"}])
+    r = rows.loc[0]
+    # street triage ends 115, forwarded 4 h -> 355 (response), effort -> 475, lead 5 d -> 7675
+    assert (r.response_min, r.closed_min, r.path, r.bounces) == (355, 7675, "D", 1)
+    assert r.urgency == "utility"
+    # utility completion limit is 24 h: not completed in time
+    assert result.metrics["completion_rate"] == 0
+
+
+def test_precise_dispatch_sends_utility_tickets_straight_to_the_department():
+    result, rows = run([{"at": 10, "category": "power"}], dispatch__mode="precise")
+    r = rows.loc[0]
+    # dispatched at 105 straight to the utility: response 105, closed 105 + 120 + 5 d
+    assert (r.response_min, r.closed_min, r.path, r.bounces) == (105, 105 + 120 + 5 * DAY, "D", 0)
+    assert "triaged" not in [what for _, what in events(result)]
+
+
+def test_escalation_when_the_level_cannot_solve():
+    result, rows = run([{"at": 10, "category": "c"}], triage__accuracy=0)
+    r = rows.loc[0]
+    # triaged one level too low (B): whistle at 115, report 135, effort to 255, gives up after its
+    # 2-day lead (3135), then C: effort 120 -> 3255, lead 4 d -> 9015
+    assert (r.path, r.response_min, r.closed_min) == ("BC", 115, 3135 + 120 + 4 * DAY)
+    assert result.metrics["escalation_rate"] == 1
+
+
+def test_escalation_when_the_time_limit_passes():
+    levels = copy.deepcopy(BASE["levels"])
+    levels["A"]["lead_time"] = "5d"
+    result, rows = run([{"at": 10, "category": "a"}], levels=levels)
+    r = rows.loc[0]
+    # A starts at 115, its 3-day limit passes at 115 + 3 d; B blows the whistle then,
+    # team reports 20 min later, effort 120, lead 2 d
+    entered_b = 115 + 3 * DAY
+    assert r.path == "AB"
+    assert r.closed_min == entered_b + 20 + 120 + 2 * DAY
+
+
+def test_misdispatch_objection_review_and_redispatch():
+    result, rows = run([{"at": 10, "category": "a"}], dispatch__accuracy=0)
+    r = rows.loc[0]
+    # dispatched wrongly at 105; objection 4 h -> 345; review 12 h -> 1065; dispatch again -> 1095;
+    # triage -> 1105 (response); effort -> 1165; lead -> 2605
+    assert (r.misdispatched, r.bounces, r.response_min, r.closed_min) == (True, 1, 1105, 2605)
+    assert result.metrics["misdispatch_rate"] == 1
+    # responded 1030 min after the ticket: within the 24 h ordinary limit
+    assert result.metrics["response_rate"] == 1
+
+
+def test_abandonment_and_redial():
+    result, rows = run([{"at": 0, "category": "a"}, {"at": 1, "category": "a", "household": 1}])
+    first, second = rows.loc[0], rows.loc[1]
+    # the only agent talks to the first caller 60-65; the second calls at 61, hangs up after
+    # 3 min of patience (64), redials 20 min later (84) and is answered at once
+    assert (first.call_attempts, first.ticket_min) == (1, 65)
+    assert (second.call_attempts, second.call_wait_min, second.ticket_min) == (2, 3, 89)
+    m = result.metrics
+    assert m["hotline_calls"] == 3 and m["hotline_abandon_rate"] == pytest.approx(1 / 3)
+    assert m["hotline_answer_rate"] == pytest.approx(2 / 3)
+
+
+def test_busy_lines_block_the_call():
+    result, rows = run([{"at": 0, "category": "a"}, {"at": 1, "category": "a", "household": 1}],
+                       hotline__lines=1)
+    second = rows.loc[1]
+    # every line busy at 61: busy tone, redial at 81, answered at once, ticket at 86
+    assert (second.call_attempts, second.call_wait_min, second.ticket_min) == (2, 0, 86)
+    assert result.metrics["hotline_blocked_rate"] == pytest.approx(1 / 3)
+
+
+def test_caller_who_gives_up_is_lost():
+    result, rows = run([{"at": 0, "category": "a"}, {"at": 1, "category": "a", "household": 1}],
+                       hotline__max_attempts=1)
+    second = rows.loc[1]
+    assert second.outcome == "lost" and math.isnan(second.ticket_min)
+    assert result.metrics["hotline_lost"] == 1
+
+
+def test_online_request():
+    result, rows = run([{"at": 10, "category": "a", "channel": "online"}])
+    r = rows.loc[0]
+    # raised 70, processed 1 h -> ticket 130, dispatch -> 160, triage -> 170
+    assert (r.ticket_min, r.response_min, r.call_attempts) == (130, 170, 0)
+
+
+def test_direct_to_grid_worker_stays_in_the_community():
+    result, rows = run([{"at": 10, "category": "a", "channel": "grid_worker"}])
+    r = rows.loc[0]
+    # the grid worker takes it at 70 and starts at once
+    assert (r.ticket_min, r.response_min, r.closed_min, r.path) == (70, 70, 70 + 60 + DAY, "A")
+
+
+def test_grid_worker_reports_a_street_matter_up():
+    result, rows = run([{"at": 10, "category": "b", "channel": "grid_worker"}])
+    r = rows.loc[0]
+    # reported 2 h later (190), triaged (200): whistle and response at 200
+    assert (r.ticket_min, r.response_min, r.path) == (70, 200, "B")
+
+
+def test_patrol_finds_a_visible_problem_before_the_complaint():
+    categories = copy.deepcopy(BASE["demand"]["categories"])
+    categories[0]["visible"] = 1
+    result, rows = run([{"at": 10, "category": "a"}], demand__categories=categories,
+                       demand__raise_delay="2d", grid__patrol_households=500)
+    r = rows.loc[0]
+    # grid 0 is patrolled at 0, 1440, ...: the first patrol after 10 sees it (coverage 1)
+    assert (r.proactive, r.channel, r.raised_min, r.ticket_min) == (True, "patrol", DAY, DAY)
+    assert math.isnan(r.evaluated_min)
+    assert result.metrics["proactive_share"] == 1
+
+
+def test_unsolved_problem_comes_back_as_a_repeat():
+    levels = copy.deepcopy(BASE["levels"])
+    levels["A"]["solve_prob"] = 0
+    result, rows = run([{"at": 10, "category": "a"}], levels=levels, evaluation__repeat_prob=1,
+                       evaluation__repeat_delay="3d", evaluation__intercept=0)
+    first, again = rows.loc[0], rows.loc[1]
+    assert not first.solved
+    assert again["repeat"] == 1 and again.appeared_min == first.appeared_min
+    assert again.raised_min == first.evaluated_min + 3 * DAY
+    # the repeat is not solved either, and comes back every 3 d + its handling until the horizon
+    assert result.metrics["repeat_share"] == pytest.approx((len(rows) - 1) / len(rows))
+
+
+def test_consultations_answered_on_the_call_or_called_back():
+    changes = {"consultation__per_household_per_year": 50, "consultation__online_share": 0,
+               "horizon": "2d"}
+    covered, _ = run([], consultation__knowledge_base_coverage=1, **changes)
+    assert covered.metrics["consultations"] > 0
+    assert covered.metrics["consultation_on_call_rate"] == 1
+    assert set(covered.issues.outcome) <= {"answered", "lost", "open"}  # one agent: some callers give up
+    uncovered, rows = run([], consultation__knowledge_base_coverage=0, consultation__callback="1h", **changes)
+    done = rows[rows.outcome == "callback"]
+    assert len(done) > 0 and uncovered.metrics["consultation_on_call_rate"] == 0
+    assert uncovered.metrics["tickets"] == 0
