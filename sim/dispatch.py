@@ -57,13 +57,13 @@ def street_route(model, req: Request):
     """The street centre triages the ticket, or passes a utility's ticket on."""
     env, rec = model.env, model.recorder
     centre = model.centres[req.street]
-    turn = centre.request()
-    if not turn.triggered:
+    turn = centre.acquire()
+    if turn is not None:
         yield turn
     duration = model.triage_time()
     rec.work("street_centres", env.now, duration)
     yield env.timeout(duration)
-    centre.release(turn)
+    centre.release()
     level = judge_level(model, req)
     if model.categories[req.category].utility:
         req.bounces += 1

@@ -54,20 +54,17 @@ def work(model, req: Request, level: int, deadline: float):
     """Get a handler of ``level`` before the deadline, respond, and do the effort; False if none came."""
     env, rec = model.env, model.recorder
     pool = handler(model, req, level)
-    turn = pool.request()
-    if not turn.triggered:
+    turn = pool.acquire()
+    if turn is not None:
         if deadline < math.inf:
-            yield turn | env.timeout(max(0.0, deadline - env.now))
-            if not turn.triggered:
-                turn.cancel()
-                return False
-        else:
-            yield turn
+            pool.give_up_after(turn, max(0.0, deadline - env.now))
+        if not (yield turn):
+            return False
     rec.responded(env.now, req)
     effort = model.effort[level]()
     rec.work(POOLS[level], env.now, effort)
     yield env.timeout(effort)
-    pool.release(turn)
+    pool.release()
     return True
 
 

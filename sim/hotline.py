@@ -25,10 +25,12 @@ def call(model, req: Request):
         else:
             model.busy_lines += 1
             arrived = env.now
-            request = agents.request()
-            if not request.triggered:
-                yield request | env.timeout(patience)
-            if request.triggered:
+            turn = agents.acquire()
+            answered = True
+            if turn is not None:
+                agents.give_up_after(turn, patience)
+                answered = yield turn
+            if answered:
                 wait = env.now - arrived
                 req.wait += wait
                 rec.call_answered(env.now, wait, h.service_level_threshold)
@@ -36,10 +38,9 @@ def call(model, req: Request):
                 rec.note(env.now, req, "answered", f"attempt {req.attempts}, waited {wait:.1f} min")
                 rec.work("hotline_agents", env.now, talk)
                 yield env.timeout(talk)
-                agents.release(request)
+                agents.release()
                 model.busy_lines -= 1
                 return True
-            request.cancel()
             model.busy_lines -= 1
             req.wait += env.now - arrived
             rec.call_abandoned()

@@ -17,6 +17,7 @@ from typing import Callable, Optional
 import simpy
 
 from .organisation import City, build_city
+from .pool import Pool
 from .recorder import Recorder
 from .request import Ids
 from .schema import LEVELS, Scenario
@@ -131,19 +132,19 @@ class Model:
 
     def _build_handlers(self) -> None:
         s, env, rec, city = self.scenario, self.env, self.recorder, self.city
-        self.agents = simpy.Resource(env, s.hotline.agents)
+        self.agents = Pool(env, s.hotline.agents)
         self.busy_lines = 0
         rec.set_capacity("hotline_agents", s.hotline.agents)
         workers = s.grid.workers_per_grid
-        self.grid_workers = [simpy.Resource(env, workers) for _ in range(city.grids)]
+        self.grid_workers = [Pool(env, workers) for _ in range(city.grids)]
         rec.set_capacity("grid_workers", workers * city.grids)
         staff = s.organisation.street_centre_staff
-        self.centres = [simpy.Resource(env, staff) for _ in city.streets]
+        self.centres = [Pool(env, staff) for _ in city.streets]
         rec.set_capacity("street_centres", staff * len(city.streets))
         coordinators = s.organisation.district_coordinators
-        self.coordinators = [simpy.Resource(env, coordinators) for _ in city.districts]
+        self.coordinators = [Pool(env, coordinators) for _ in city.districts]
         rec.set_capacity("district", coordinators * len(city.districts))
-        self.city_staff = simpy.Resource(env, s.organisation.city_department_staff)
+        self.city_staff = Pool(env, s.organisation.city_department_staff)
         rec.set_capacity("city", s.organisation.city_department_staff)
         # forces: (resource, on call?) per street and force name
         f = s.forces
@@ -152,12 +153,12 @@ class Model:
         if f.all_on_call:
             for name, teams in f.stationed.items():
                 district_teams[name] = teams * s.organisation.streets_per_district
-        district_pools = [{name: simpy.Resource(env, teams) for name, teams in district_teams.items()}
+        district_pools = [{name: Pool(env, teams) for name, teams in district_teams.items()}
                           for _ in city.districts]
         self.forces = []
         for street in city.streets:
             pools = {name: (resource, True) for name, resource in district_pools[street.district].items()}
-            pools.update({name: (simpy.Resource(env, teams), False) for name, teams in stationed_here.items()})
+            pools.update({name: (Pool(env, teams), False) for name, teams in stationed_here.items()})
             self.forces.append(pools)
         rec.set_capacity("stationed_forces", sum(stationed_here.values()) * len(city.streets))
         rec.set_capacity("on_call_forces", sum(district_teams.values()) * len(city.districts))

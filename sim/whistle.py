@@ -26,13 +26,13 @@ def blow(model, req: Request):
     teams, sent = [], [blown] * len(category.forces)
     for i, force in enumerate(category.forces):
         pool, on_call = model.forces[req.street][force]
-        turn = pool.request()
+        turn = pool.acquire()
         travel = (model.report_on_call if on_call else model.report_stationed)()
         idle = model.whistling.uniform() < w.present_not_working
-        if not turn.triggered:
+        if turn is not None:
             turn.callbacks.append(lambda _event, i=i: sent.__setitem__(i, env.now))
         teams.append((force, pool, turn, travel, idle, on_call))
-    waiting = [turn for _, _, turn, _, _, _ in teams if not turn.triggered]
+    waiting = [turn for _, _, turn, _, _, _ in teams if turn is not None]
     if waiting:
         yield env.all_of(waiting)
     reports = [sent[i] + team[3] for i, team in enumerate(teams)]
@@ -52,5 +52,5 @@ def blow(model, req: Request):
     yield env.timeout(effort)
     for i, (_, pool, turn, _, _, on_call) in enumerate(teams):
         rec.work("on_call_forces" if on_call else "stationed_forces", sent[i], env.now - sent[i])
-        pool.release(turn)
+        pool.release()
     return any_idle

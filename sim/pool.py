@@ -1,0 +1,54 @@
+"""A pool of identical handlers: hotline agents, grid workers, dispatchers, teams.
+
+First come, first served. Taking a free handler costs no SimPy event at all;
+only a request that has to wait gets an event, which fires with ``True``
+when a handler is handed over, or with ``False`` if the requester gives up
+first (a caller's patience runs out, a level's time limit passes). This
+keeps the uncontended path, by far the most common, as cheap as possible.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Optional
+
+from simpy import Environment, Event
+
+
+class Pool:
+    """``capacity`` handlers, taken one at a time and handed over in arrival order."""
+
+    __slots__ = ("env", "capacity", "free", "queue")
+
+    def __init__(self, env: Environment, capacity: int):
+        self.env, self.capacity, self.free = env, capacity, capacity
+        self.queue: deque[Event] = deque()
+
+    def acquire(self) -> Optional[Event]:
+        """Take a handler: None if one was free, else an event to wait on."""
+        if self.free:
+            self.free -= 1
+            return None
+        turn = Event(self.env)
+        self.queue.append(turn)
+        return turn
+
+    def give_up_after(self, turn: Event, delay: float) -> None:
+        """Withdraw the waiting ``turn`` after ``delay`` unless a handler came first."""
+        def withdraw(_event) -> None:
+            if not turn.triggered:
+                self.queue.remove(turn)
+                turn.succeed(False)
+        self.env.timeout(delay).callbacks.append(withdraw)
+
+    def release(self) -> None:
+        """Hand the handler to the next in line, or put it back."""
+        if self.queue:
+            self.queue.popleft().succeed(True)
+        else:
+            self.free += 1
+
+    @property
+    def waiting(self) -> int:
+        """How many requests are queued."""
+        return len(self.queue)

@@ -1,0 +1,453 @@
+"""Property tests: invariants of every replication, checked on the per-request records.
+
+Each test draws a small teaching-street scenario (2-5 days, one street) with
+Hypothesis, runs it with ``records=True`` and checks what the code
+guarantees whatever the parameters:
+
+* every request that entered is recorded exactly once, with an allowed outcome;
+* a request's clock never runs backwards;
+* escalation only goes up, one level at a time, and closure happens at a
+  level at least as high as the one the problem needs;
+* the whistle is blown only at level B, by the forces of the category;
+* proactive (patrol) requests are never evaluated; repeats come from an
+  unsolved, closed request;
+* metrics, the daily table and the street table are consistent with the records.
+
+Closed requests whose follow-up evaluation has not happened yet count as
+*finished*: ``evaluation.follow_up`` calls ``Recorder.finish(req, CLOSED,
+keep=True)`` at closure, so ``open_at_end`` counts only records with
+outcome ``open``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import Scenario, load_scenario, simulate
+from sim.demand import GOLDEN
+from sim.organisation import build_city
+from sim.recorder import RECORD_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+TEACHING = ROOT / "scenarios" / "teaching_street.yaml"
+BASE_DICT = load_scenario(TEACHING).model_dump()
+
+OUTCOMES = {"closed", "answered", "callback", "lost", "open"}
+LEVELS = "ABCD"
+TIMES = ["appeared_min", "raised_min", "ticket_min", "response_min", "closed_min", "evaluated_min"]
+EPS = 1e-9
+
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --- scenarios --------------------------------------------------------------------------------
+
+def probability():
+    return st.one_of(st.just(0.0), st.just(1.0), st.floats(0.0, 1.0))
+
+
+@st.composite
+def cases(draw):
+    """Parameters of one small run, as a hashable tuple of (key, value) pairs."""
+    agents = draw(st.integers(1, 6))
+    weights = draw(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 6)).filter(lambda w: sum(w) > 0))
+    return tuple(sorted({
+        "seed": draw(st.integers(0, 2**32 - 1)),
+        "replication": draw(st.integers(0, 2)),
+        "days": draw(st.integers(2, 5)),
+        "households": draw(st.integers(300, 800)),
+        "agents": agents,
+        "lines": agents + draw(st.integers(0, 6)),
+        "dispatch_accuracy": draw(probability()),
+        "triage_accuracy": draw(probability()),
+        "report_timeout": draw(st.one_of(st.none(), st.floats(0.0, 180.0))),
+        "mode": draw(st.sampled_from(["street", "precise"])),
+        "channels": weights,
+        "all_on_call": draw(st.booleans()),
+        "intensity": draw(st.floats(0.3, 3.0)),
+        # "fast": short follow-up, repeats and escalation limits, to reach those paths within days
+        "fast": draw(st.booleans()),
+        "repeat_prob": draw(probability()),
+    }.items()))
+
+
+def build(params: tuple) -> Scenario:
+    """A validated teaching-street scenario with the drawn parameters."""
+    p = dict(params)
+    d = copy.deepcopy(BASE_DICT)
+    d["seed"] = p["seed"]
+    d["horizon"] = p["days"] * 1440.0
+    d["grid"]["households"] = p["households"]
+    d["hotline"]["agents"] = p["agents"]
+    d["hotline"]["lines"] = p["lines"]
+    d["dispatch"]["accuracy"] = p["dispatch_accuracy"]
+    d["dispatch"]["mode"] = p["mode"]
+    d["triage"]["accuracy"] = p["triage_accuracy"]
+    d["whistle"]["report_timeout"] = p["report_timeout"]
+    d["forces"]["all_on_call"] = p["all_on_call"]
+    total = sum(p["channels"])
+    d["demand"]["channels"] = {name: w / total for name, w in zip(("hotline", "online", "grid_worker"), p["channels"])}
+    d["demand"]["problems_per_household_per_year"] = p["intensity"]
+    d["evaluation"]["repeat_prob"] = p["repeat_prob"]
+    if p["fast"]:
+        d["evaluation"]["delay"] = {"dist": "lognormal", "mean": 90.0, "cv": 0.5}
+        d["evaluation"]["repeat_delay"] = {"dist": "exponential", "mean": 240.0}
+        for level, after in zip("ABC", (240.0, 480.0, 720.0)):
+            d["levels"][level]["escalate_after"] = after
+            d["levels"][level]["lead_time"] = {"dist": "lognormal", "mean": 180.0, "cv": 1.5}
+            d["levels"][level]["solve_prob"] = 0.5
+        d["levels"]["D"]["lead_time"] = {"dist": "lognormal", "mean": 300.0, "cv": 1.0}
+    return Scenario.model_validate(d)
+
+
+@lru_cache(maxsize=64)
+def run(params: tuple):
+    scenario = build(params)
+    result = simulate(scenario, replication=dict(params)["replication"], records=True)
+    return scenario, result
+
+
+def close(x: float, y: float) -> bool:
+    if isinstance(x, float) and math.isnan(x):
+        return isinstance(y, float) and math.isnan(y)
+    return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def categories(scenario: Scenario) -> dict:
+    return {c.name: c for c in scenario.demand.categories}
+
+
+# --- records: identity and outcomes -------------------------------------------------------------
+
+@SETTINGS
+@given(cases())
+def test_every_request_recorded_exactly_once(params):
+    scenario, result = run(params)
+    r, m = result.issues, result.metrics
+    assert list(r.columns) == list(RECORD_COLUMNS)
+    assert r["id"].is_unique
+    assert (r["id"] >= 0).all()
+    assert len(r) == m["requests"]
+    assert (r["kind"] == "problem").sum() == m["handling_requests"]
+    assert (r["kind"] == "consultation").sum() == m["consultations"]
+    assert set(r["kind"]) <= {"problem", "consultation"}
+    assert (r["replication"] == result.replication).all()
+    # every recorded request was raised (entered the system) before the horizon
+    assert r["raised_min"].notna().all()
+
+
+@SETTINGS
+@given(cases())
+def test_outcomes_are_allowed_and_counted(params):
+    scenario, result = run(params)
+    r, m = result.issues, result.metrics
+    assert set(r["outcome"]) <= OUTCOMES
+    # open_at_end = requests - finished; a closed ticket counts as finished even before its evaluation
+    assert m["open_at_end"] == (r["outcome"] == "open").sum()
+    closed = r["closed_min"].notna()
+    assert ((r["outcome"] == "closed") == closed).all()
+    waiting_evaluation = closed & r["evaluated_min"].isna()
+    assert (r.loc[waiting_evaluation, "outcome"] == "closed").all()
+    assert (r.loc[closed, "kind"] == "problem").all()
+    assert (r.loc[r["outcome"].isin(["answered", "callback"]), "kind"] == "consultation").all()
+    lost = r[r["outcome"] == "lost"]
+    assert (lost["channel"] == "hotline").all()
+    assert lost["ticket_min"].isna().all()
+    assert (lost["call_attempts"] >= 1).all()
+    assert (lost["call_attempts"] <= scenario.hotline.max_attempts).all()
+    assert m["hotline_lost"] == len(lost)
+    # only closed requests are solved or evaluated
+    assert not (r["solved"] & ~closed).any()
+    evaluated = r["evaluated_min"].notna()
+    assert (r.loc[evaluated, "outcome"] == "closed").all()
+    assert (r["satisfied"].notna() == evaluated).all()
+    consultations = r[r["kind"] == "consultation"]
+    assert consultations["ticket_min"].isna().all()
+    assert (consultations["path"] == "").all()
+    answered, callback = (consultations["outcome"] == "answered").sum(), (consultations["outcome"] == "callback").sum()
+    assert close(m["consultation_on_call_rate"], answered / (answered + callback) if answered + callback else math.nan)
+
+
+# --- timestamps -------------------------------------------------------------------------------
+
+@SETTINGS
+@given(cases())
+def test_timestamps_never_decrease(params):
+    scenario, result = run(params)
+    r = result.issues
+    times = r[TIMES].to_numpy(dtype=float)
+    for row, rid in zip(times, r["id"]):
+        seen = row[~np.isnan(row)]
+        assert (np.diff(seen) >= 0).all(), (rid, dict(zip(TIMES, row)))
+    assert (r["appeared_min"] >= 0).all()
+    horizon = scenario.horizon
+    for column in TIMES:
+        values = r[column].dropna()
+        assert (values <= horizon).all(), column
+    # the steps happen in order: no closure without a ticket and a response, no evaluation without closure
+    assert not (r["ticket_min"].isna() & r["response_min"].notna()).any()
+    assert not (r["closed_min"].notna() & r["response_min"].isna()).any()
+    assert not (r["evaluated_min"].notna() & r["closed_min"].isna()).any()
+    # consultations start the moment they appear
+    c = r[r["kind"] == "consultation"]
+    assert (c["appeared_min"] == c["raised_min"]).all()
+
+
+# --- escalation -------------------------------------------------------------------------------
+
+@SETTINGS
+@given(cases())
+def test_escalation_only_goes_up(params):
+    scenario, result = run(params)
+    r, m = result.issues, result.metrics
+    cats = categories(scenario)
+    for row in r.itertuples():
+        path = row.path
+        if not path:
+            assert row.closed_min != row.closed_min  # NaN: nothing closes without a level
+            continue
+        # one level at a time, upwards: a contiguous run of ABCD
+        assert path == LEVELS[LEVELS.index(path[0]):LEVELS.index(path[0]) + len(path)], (row.id, path)
+        assert row.ticket_min == row.ticket_min
+        needed = LEVELS.index(row.needed_level)
+        if cats[row.category].owner == "utility":
+            assert path == "D", (row.id, path)
+        else:
+            # the first level is the right one or one too low (triage.accuracy)
+            assert LEVELS.index(path[0]) in (needed, max(0, needed - 1)), (row.id, path, row.needed_level)
+            if scenario.triage.accuracy == 1.0:
+                assert LEVELS.index(path[0]) == needed
+        if row.outcome == "closed":
+            # closed at the last level visited, which is at least the level needed
+            assert LEVELS.index(path[-1]) >= needed, (row.id, path, row.needed_level)
+    closed = r[r["closed_min"].notna()]
+    assert m["tickets"] >= len(closed)
+    last = closed["path"].str[-1]
+    for level in LEVELS:
+        at = closed[last == level]
+        assert close(m[f"share_closed_{level}"], len(at) / len(closed) if len(closed) else math.nan)
+        mean = (at["closed_min"] - at["ticket_min"]).mean() / 60.0 if len(at) else math.nan
+        assert close(m[f"mean_resolve_h_{level}"], mean)
+    escalations = sum(len(p) - 1 for p in r["path"] if p)
+    assert close(m["escalation_rate"], escalations / len(closed) if len(closed) else math.nan)
+
+
+# --- the whistle ------------------------------------------------------------------------------
+
+@SETTINGS
+@given(cases())
+def test_whistle_only_at_street_level(params):
+    scenario, result = run(params)
+    r, m = result.issues, result.metrics
+    cats = categories(scenario)
+    has_b = r["path"].str.contains("B", regex=False)
+    assert not ((r["whistle_reports"] > 0) & ~has_b).any()
+    assert ((r["whistle"] != "") == has_b).all()
+    assert m["whistles"] == has_b.sum()
+    assert (r["whistle_late"] <= r["whistle_reports"]).all()
+    assert (r["whistle_idle"] <= r["whistle_reports"]).all()
+    for row in r[has_b].itertuples():
+        category = cats[row.category]
+        assert row.whistle == category.whistle
+        assert row.whistle_reports in (0, len(category.forces))
+        if row.outcome == "closed" or not row.path.endswith("B"):
+            # level B was worked through: every summoned force reported
+            assert row.whistle_reports == len(category.forces), (row.id, row.path)
+    if scenario.whistle.report_timeout is None:
+        assert (r["whistle_late"] == 0).all()
+    reports = r["whistle_reports"].sum()
+    if reports:
+        assert close(m["whistle_on_time_rate"], 1 - r["whistle_late"].sum() / reports)
+        assert close(m["whistle_idle_rate"], r["whistle_idle"].sum() / reports)
+    else:
+        assert math.isnan(m["whistle_on_time_rate"]) and math.isnan(m["whistle_idle_rate"])
+
+
+# --- channels, patrols, repeats ---------------------------------------------------------------
+
+@SETTINGS
+@given(cases())
+def test_channels_proactive_and_repeats(params):
+    scenario, result = run(params)
+    r = result.issues
+    proactive = r["proactive"].astype(bool)
+    assert ((r["channel"] == "patrol") == proactive).all()
+    patrol = r[proactive]
+    assert (patrol["kind"] == "problem").all()
+    assert (patrol["repeat"] == 0).all()
+    assert patrol["evaluated_min"].isna().all()
+    assert patrol["satisfied"].isna().all()
+    # a grid worker opens the ticket the moment a matter is found or brought to them
+    community = r[r["channel"].isin(["grid_worker", "patrol"])]
+    assert (community["ticket_min"] == community["raised_min"]).all()
+    # patrols pass at the grid's phase plus whole patrol intervals
+    interval = scenario.grid.patrol_interval
+    for row in patrol.itertuples():
+        phase = ((row.grid * GOLDEN) % 1.0) * interval
+        rounds = (row.raised_min - phase) / interval
+        assert abs(rounds - round(rounds)) < 1e-6, (row.id, row.raised_min, phase)
+    # only callers make call attempts
+    hotline = r["channel"] == "hotline"
+    assert (r.loc[hotline, "call_attempts"] >= 1).all()
+    assert (r.loc[~hotline, "call_attempts"] == 0).all()
+    assert (r.loc[~hotline, "call_wait_min"] == 0).all()
+    assert (r["call_wait_min"] >= 0).all()
+    assert (r["call_attempts"] <= scenario.hotline.max_attempts).all()
+    # bounces: one for a wrong dispatch, one for a street passing a utility ticket on
+    assert (r["bounces"] >= r["misdispatched"].astype(int)).all()
+    assert (r["bounces"] <= 2).all()
+    assert not (r["misdispatched"] & ~r["channel"].isin(["hotline", "online"])).any()
+    if scenario.dispatch.accuracy == 1.0:
+        assert not r["misdispatched"].any()
+    cats = categories(scenario)
+    street_owned = r["category"].map(lambda c: c in cats and cats[c].owner == "street")
+    assert (r.loc[street_owned, "bounces"] == r.loc[street_owned, "misdispatched"].astype(int)).all()
+    consultations = r[r["kind"] == "consultation"]
+    assert consultations["channel"].isin(["hotline", "online"]).all()
+    assert (consultations["category"] == "").all()
+    assert (consultations["repeat"] == 0).all()
+    # a repeat comes from an unsolved closed request of the same problem, after its follow-up
+    key = ["appeared_min", "street", "community", "grid", "category", "needed_level", "urgency"]
+    repeats = r[r["repeat"] > 0]
+    assert (repeats["channel"] == "hotline").all()
+    assert not repeats["proactive"].any()
+    assert (repeats["raised_min"] > repeats["appeared_min"]).all()
+    problems = r[r["kind"] == "problem"].set_index(key).sort_index()
+    for row in repeats.itertuples():
+        parents = problems.loc[[tuple(getattr(row, k) for k in key)]]
+        parents = parents[parents["repeat"] == row.repeat - 1]
+        ok = parents[(parents["outcome"] == "closed") & ~parents["solved"].astype(bool)
+                     & (parents["closed_min"] <= row.raised_min)
+                     & ~(parents["evaluated_min"] > row.raised_min)]
+        assert len(ok) >= 1, (row.id, row.repeat)
+    if scenario.evaluation.repeat_prob == 0.0:
+        assert repeats.empty
+
+
+# --- metrics against records --------------------------------------------------------------------
+
+RATE_NAMES = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "hotline_answer_rate",
+              "hotline_abandon_rate", "hotline_blocked_rate", "hotline_service_level", "consultation_on_call_rate",
+              "misdispatch_rate", "whistle_on_time_rate", "whistle_idle_rate", "share_closed_in_community",
+              "share_closed_in_street", "proactive_share", "repeat_share",
+              *(f"share_closed_{level}" for level in LEVELS))
+
+
+@SETTINGS
+@given(cases())
+def test_metrics_agree_with_records(params):
+    scenario, result = run(params)
+    r, m = result.issues, result.metrics
+    fractions = [name for name in m if name != "escalation_rate" and (
+        name.endswith(("_rate", "_share", "_utilisation")) or name.startswith("share_"))]
+    assert set(RATE_NAMES) <= set(fractions) | {"hotline_service_level"}
+    for name in {*fractions, "hotline_service_level"}:
+        value = m[name]
+        assert math.isnan(value) or -EPS <= value <= 1 + EPS, (name, value)
+    for name in m:
+        assert not math.isinf(m[name]), name
+    assert m["tickets"] == r["ticket_min"].notna().sum()
+    # every call attempt is counted when it ends (busy, hung up or answered): only attempts still
+    # waiting for an agent at the horizon are not counted yet
+    attempts = r["call_attempts"].sum()
+    in_call = ((r["outcome"] == "open") & (r["call_attempts"] > 0) & r["ticket_min"].isna()).sum()
+    assert attempts - in_call <= m["hotline_calls"] <= attempts
+    assert m["hotline_calls"] >= (r["call_attempts"] > 0).sum() - in_call
+    answered = round(m["hotline_answer_rate"] * m["hotline_calls"]) if m["hotline_calls"] else 0
+    got_through = ((r["channel"] == "hotline") & (r["ticket_min"].notna()
+                                                  | r["outcome"].isin(["answered", "callback"]))).sum()
+    assert answered >= got_through
+    problems = r[r["kind"] == "problem"]
+    first_time = (problems["repeat"] == 0).sum()
+    assert close(m["proactive_share"], problems["proactive"].sum() / first_time if first_time else math.nan)
+    assert close(m["repeat_share"], (problems["repeat"] > 0).sum() / len(problems) if len(problems) else math.nan)
+    tickets = r["ticket_min"].notna().sum()
+    assert close(m["misdispatch_rate"], r["misdispatched"].sum() / tickets if tickets else math.nan)
+    responded = r[r["response_min"].notna()]
+    assert close(m["mean_response_h"], (responded["response_min"] - responded["ticket_min"]).mean() / 60.0
+                 if len(responded) else math.nan)
+    closed = r[r["closed_min"].notna()]
+    assert close(m["mean_resolve_h"], (closed["closed_min"] - closed["ticket_min"]).mean() / 60.0
+                 if len(closed) else math.nan)
+    # completion: tickets whose limit falls within the horizon, closed within it
+    limits = {name: (t.response, t.completion) for name, t in scenario.time_limits.items()}
+    completion = r["urgency"].map(lambda u: limits[u][1])
+    due = r["ticket_min"].notna() & (r["ticket_min"] + completion <= scenario.horizon)
+    in_time = due & ((r["closed_min"] - r["ticket_min"]) <= completion)
+    assert close(m["completion_rate"], in_time.sum() / due.sum() if due.sum() else math.nan)
+    # the three rates come from the evaluated records
+    ev = r[r["evaluated_min"].notna()]
+    if len(ev):
+        response_limit = ev["urgency"].map(lambda u: limits[u][0])
+        assert close(m["response_rate"], ((ev["response_min"] - ev["ticket_min"]) <= response_limit).mean())
+        assert close(m["resolution_rate"], ev["solved"].astype(bool).mean())
+        assert close(m["satisfaction_rate"], ev["satisfied"].astype(bool).mean())
+    else:
+        assert math.isnan(m["response_rate"]) and math.isnan(m["satisfaction_rate"])
+
+
+@SETTINGS
+@given(cases())
+def test_tables_agree_with_records(params):
+    scenario, result = run(params)
+    r, ts, streets = result.issues, result.timeseries, result.streets
+    days = math.ceil(scenario.horizon / 1440.0)
+    assert list(ts["day"]) == list(range(days))
+
+    def per_day(column):
+        values = r[column].dropna()
+        return np.bincount(np.minimum((values // 1440.0).astype(int), days - 1), minlength=days)
+
+    assert list(ts["arrivals"]) == list(per_day("raised_min"))
+    assert list(ts["tickets"]) == list(per_day("ticket_min"))
+    assert list(ts["closed"]) == list(per_day("closed_min"))
+    assert list(ts["evaluated"]) == list(per_day("evaluated_min"))
+    # the last backlog snapshot is taken at the horizon: tickets not yet closed
+    assert ts["backlog"].iloc[-1] == (r["ticket_min"].notna() & r["closed_min"].isna()).sum()
+    assert (ts["backlog"] >= 0).all()
+    for column in ("response_rate", "resolution_rate", "satisfaction_rate"):
+        values = ts[column].dropna()
+        assert ((values >= 0) & (values <= 1)).all(), column
+        values = streets[column].dropna()
+        assert ((values >= 0) & (values <= 1)).all(), column
+    city = build_city(scenario)
+    assert len(streets) == len(city.streets) * (streets["month"].max() + 1)
+    by_street = streets.groupby("street")[["requests", "tickets", "closed", "evaluated"]].sum()
+    for street in range(len(city.streets)):
+        mine = r[r["street"] == street]
+        assert by_street.loc[street, "requests"] == len(mine)
+        assert by_street.loc[street, "tickets"] == mine["ticket_min"].notna().sum()
+        assert by_street.loc[street, "closed"] == mine["closed_min"].notna().sum()
+        assert by_street.loc[street, "evaluated"] == mine["evaluated_min"].notna().sum()
+    # households, communities and grids in the records exist in the organisation
+    grids = {(c.street, c.index): range(c.first_grid, c.first_grid + c.grids) for c in city.communities}
+    for (street, community, grid) in r[["street", "community", "grid"]].drop_duplicates().itertuples(index=False):
+        assert grid in grids[(street, community)]
+
+
+# --- the schema accepts only what the model can run ---------------------------------------------
+
+def test_category_without_forces_is_refused_or_runs():
+    """A category may need level B; ``forces: []`` must be refused by the schema or handled by the whistle.
+
+    ``Category.forces`` has no ``min_length``, so the scenario validates; the
+    whistle then calls ``max()`` over no reports and the run crashes.
+    """
+    d = copy.deepcopy(BASE_DICT)
+    d["horizon"] = 2 * 1440.0
+    d["demand"]["categories"] = [{"name": "street_only", "share": 1.0, "levels": {"B": 1.0}, "forces": []}]
+    try:
+        scenario = Scenario.model_validate(d)
+    except ValueError:
+        return  # refused at validation: fine
+    result = simulate(scenario, records=True)
+    assert result.metrics["whistles"] > 0
