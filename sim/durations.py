@@ -41,8 +41,10 @@ def parse_duration(value: object) -> float:
 
 
 def format_duration(minutes: float) -> str:
-    """Write minutes back in the largest unit that keeps the number short."""
-    for unit, size in (("d", 1440.0), ("h", 60.0), ("min", 1.0)):
-        if minutes >= size and (minutes / size) == round(minutes / size, 6):
-            return f"{round(minutes / size, 6):g}{unit}"
-    return f"{minutes:g}min"
+    """Write minutes back in the largest whole unit, or as exact minutes; parsing it gives ``minutes`` again."""
+    for unit, size in (("d", 1440.0), ("h", 60.0)):
+        if minutes >= size and minutes % size == 0:
+            return f"{int(minutes // size)}{unit}"
+    if minutes == int(minutes):
+        return f"{int(minutes)}min"
+    return f"{minutes!r}min"

@@ -183,14 +183,17 @@ def _describe(exc: ValidationError, raw: dict, origins: dict, prefix: Path_) -> 
     first = errors[0]
     path = _data_path(first["loc"], raw)
     message = _message(first, path)
-    named = re.match(r"^([A-Za-z_][\w.]*): (.*)$", message, re.S)
-    if named and not path:
-        path = tuple(int(p) if p.isdigit() else p for p in named.group(1).split("."))
+    named = re.match(r"^([A-Za-z_][\w]*(?:\.[\w]+)+): (.*)$", message, re.S)
+    if named:  # a validator that names the field below the one it is attached to
+        path = (*path, *(int(p) if p.isdigit() else p for p in named.group(1).split(".")))
         message = named.group(2)
     if len(errors) > 1:
         message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} after this one)"
-    full = (*prefix, *path) if prefix and _origin(origins, (*prefix, *path), exact=True) else path
-    if prefix and full is path:
+    in_variant = bool(prefix) and _origin(origins, (*prefix, *path), exact=True) is not None
+    full = (*prefix, *path) if in_variant else path
+    if in_variant and first["type"] == "extra_forbidden":
+        message = f"variant '{prefix[-1]}' overrides a key that does not exist: {message}"
+    elif prefix:
         message = f"in variant '{prefix[-1]}': {message}"
     file, line = _origin(origins, full) or (None, None)
     return ScenarioError(message, file, ".".join(map(str, full)) or None, line)

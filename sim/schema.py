@@ -139,15 +139,22 @@ class Demand(Section):
             raise ValueError("at least one weight must be above 0")
         return profile
 
-    @model_validator(mode="after")
-    def _categories(self):
-        _check_sum({c.name: c.share for c in self.categories}, "the category shares")
-        names = [c.name for c in self.categories]
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, categories: list[Category]) -> list[Category]:
+        _check_sum({c.name: c.share for c in categories}, "the category shares")
+        names = [c.name for c in categories]
         if len(set(names)) != len(names):
             raise ValueError("category names must be unique")
-        for item in self.script:
+        return categories
+
+    @model_validator(mode="after")
+    def _script_categories(self):
+        names = [c.name for c in self.categories]
+        for index, item in enumerate(self.script):
             if item.category not in names:
-                raise ValueError(f"scripted problem category '{item.category}' is not one of: {', '.join(names)}")
+                raise ValueError(f"script.{index}.category: '{item.category}' is not a category; "
+                                 f"the categories are: {', '.join(names)}")
         return self
 
 

@@ -1,0 +1,68 @@
+"""What the documentation promises: its commands run, its metric list and JSON Schema are current."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim import Scenario, simulate
+from sim.jsonschema import render
+from sim.metrics import DEFINITIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT_METRICS = (
+    "requests response_rate resolution_rate satisfaction_rate completion_rate mean_response_h mean_resolve_h "
+    "p90_resolve_h hotline_answer_rate hotline_abandon_rate hotline_mean_wait_min whistles whistle_on_time_rate "
+    "share_closed_in_community share_closed_in_street proactive_share grid_worker_utilisation repeat_share "
+    "open_at_end").split()
+
+
+def readme_commands() -> list[str]:
+    """Every ``python run.py ...`` line of the README's code blocks (after any ``&&``)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            line = line.split("#")[0].strip()
+            for part in line.split("&&"):
+                if part.strip().startswith("python run.py"):
+                    commands.append(part.strip())
+    return commands
+
+
+def test_readme_has_the_two_setup_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = text[:1800]
+    assert "python -m pip install -e . && python run.py run" in first_screen
+    assert "python -m pip install -e '.[test]' && python -m pytest" in first_screen
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pip install -e '.[test]' && python -m pytest" in ci
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_readme_command_runs(command, tmp_path):
+    args = shlex.split(command)[1:]
+    if args[1] == "run":  # short horizon, and a scratch folder instead of results/
+        args = [a for i, a in enumerate(args) if a != "--out" and (i == 0 or args[i - 1] != "--out")]
+        args += ["--set", "horizon=2d", "--out", str(tmp_path / "out"), "--quiet"]
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_every_metric_is_defined_and_documented():
+    metrics = simulate(Scenario(horizon=1440)).metrics
+    assert set(CONTRACT_METRICS) <= set(metrics)
+    assert list(metrics) == list(DEFINITIONS)
+    doc = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    missing = [name for name in metrics if f"`{name}`" not in doc]
+    assert not missing, f"docs/metrics.md lacks {missing}"
+
+
+def test_shipped_json_schema_is_current():
+    shipped = (ROOT / "scenarios" / "schema.json").read_text(encoding="utf-8")
+    assert shipped == render(), "run: python -m sim.jsonschema"

@@ -1,0 +1,117 @@
+"""Unit tests of the small building blocks: durations, streams, histogram, pool, statistics, organisation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import simpy
+
+from analysis.stats import mean_ci
+from sim import load_scenario, load_variants
+from sim.durations import format_duration, parse_duration
+from sim.organisation import build_city
+from sim.pool import Pool
+from sim.recorder import Histogram
+from sim.streams import Streams, seed_sequence
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("30min", 30), ("2h", 120), ("7d", 10080), ("1w", 10080), ("45s", 0.75), (90, 90), ("1.5h", 90), ("0", 0),
+])
+def test_durations_parse(text, minutes):
+    assert parse_duration(text) == pytest.approx(minutes)
+
+
+@pytest.mark.parametrize("bad", ["3 fortnights", "-2h", "h", "", True, None, [1]])
+def test_durations_refuse_bad_input(bad):
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(bad)
+
+
+@pytest.mark.parametrize("minutes", [30, 120, 1440, 0.25, 1 / 60, 0.1, 61, 7 * 1440, 0])
+def test_durations_round_trip_exactly(minutes):
+    assert parse_duration(format_duration(minutes)) == minutes
+
+
+def test_streams_are_keyed_by_purpose_not_by_creation_order():
+    a, b = Streams(5, 0), Streams(5, 0)
+    first = [a["talk"].uniform() for _ in range(3)]
+    b["patience"].uniform()  # another purpose used first
+    assert [b["talk"].uniform() for _ in range(3)] == first
+    assert Streams(5, 1)["talk"].uniform() != first[0]
+    assert Streams(6, 0)["talk"].uniform() != first[0]
+
+
+def test_buffered_stream_yields_the_generator_sequence():
+    stream = Streams(3, 0)["x"]
+    draws = [stream.uniform() for _ in range(2500)]
+    expected = np.random.Generator(np.random.PCG64(seed_sequence(3, 0, "x"))).random(3072)[:2500]
+    assert draws == expected.tolist()
+
+
+def test_histogram_quantiles_within_bin_precision():
+    rng = np.random.default_rng(1)
+    values = rng.lognormal(5, 1.2, 20000)
+    hist = Histogram()
+    for v in values:
+        hist.add(float(v))
+    for q in (0.5, 0.9, 0.99):
+        assert hist.quantile(q) == pytest.approx(np.quantile(values, q), rel=0.012)
+
+
+def test_pool_first_come_first_served_and_give_up():
+    env = simpy.Environment()
+    pool = Pool(env, 1)
+    log = []
+
+    def user(name, arrive, hold, patience=None):
+        yield env.timeout(arrive)
+        turn = pool.acquire()
+        if turn is not None:
+            if patience is not None:
+                pool.give_up_after(turn, patience)
+            if not (yield turn):
+                log.append((env.now, name, "gave up"))
+                return
+        log.append((env.now, name, "got"))
+        yield env.timeout(hold)
+        pool.release()
+
+    env.process(user("a", 0, 10))
+    env.process(user("b", 1, 5, patience=2))
+    env.process(user("c", 2, 5))
+    env.run()
+    assert log == [(0, "a", "got"), (3, "b", "gave up"), (10, "c", "got")]
+    assert pool.free == 1 and pool.waiting == 0
+
+
+def test_mean_ci_matches_student_t():
+    ci = mean_ci([1.0, 2.0, 3.0, 4.0])
+    assert ci["mean"] == 2.5 and ci["n"] == 4
+    assert ci["ci_high"] - 2.5 == pytest.approx(3.182446 * math.sqrt(5 / 3) / 2, rel=1e-6)
+    assert mean_ci([1.0])["ci_low"] is None
+    assert mean_ci([float("nan"), 2.0, 4.0])["n"] == 2
+
+
+def test_smaller_grids_cut_the_same_population_into_more_grids():
+    scenarios = load_variants("scenarios/wuchang.yaml")
+    base, small = build_city(scenarios["base"]), build_city(scenarios["grid-300"])
+    assert base.grids == 1279 and base.households == 602300
+    assert small.households == base.households
+    assert [c.households for c in small.communities] == [c.households for c in base.communities]
+    assert small.grids > base.grids * 1.6
+    sizes = [c.households for c in base.communities]
+    assert min(sizes) < 3000 < max(sizes)
+
+
+def test_households_map_to_grids_of_the_right_size():
+    city = build_city(load_scenario("scenarios/teaching_street.yaml"))
+    street = city.streets[0]
+    counts = {}
+    for household in range(street.households):
+        grid = street.community_of(household).grid_of(household)
+        counts[grid] = counts.get(grid, 0) + 1
+    assert sorted(counts) == list(range(city.grids))
+    assert max(counts.values()) <= 500 and min(counts.values()) >= 250
