@@ -20,7 +20,10 @@ def satisfaction_probability(e, solved: bool, late: bool, days_open: float, boun
     """P(satisfied) = 1 / (1 + exp(-z)) with z the evaluation section's linear score."""
     z = (e.intercept + e.solved * solved + e.late_response * late + e.per_day_open * days_open
          + e.per_bounce * bounces)
-    return 1.0 / (1.0 + math.exp(-z))
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    ez = math.exp(z)  # the same value, without overflow for very negative scores
+    return ez / (1.0 + ez)
 
 
 def follow_up(model, req: Request):

@@ -19,9 +19,6 @@ import numpy as np
 from .schema import Scenario
 from .streams import scenario_stream
 
-STATIONED_CORE = ("urban_management", "police", "fire", "traffic", "market_regulation")
-
-
 @dataclass(slots=True)
 class Community:
     """Residents' committee area: handles A-level matters through its grid workers."""
@@ -37,12 +34,6 @@ class Community:
         """Global grid index of a household (numbered within the street)."""
         local = household - self.first_household
         return self.first_grid + (local * self.grids) // self.households
-
-    def grid_households(self, local_grid: int) -> int:
-        """Households in the community's ``local_grid``-th grid (grids split the community evenly)."""
-        lo = -(-local_grid * self.households // self.grids)
-        hi = -(-(local_grid + 1) * self.households // self.grids)
-        return hi - lo
 
 
 @dataclass(slots=True)
@@ -104,9 +95,10 @@ def community_sizes(scenario: Scenario) -> list[int]:
         sizes = rng.lognormal(math.log(spread.mean) - sigma * sigma / 2, sigma, count)
     else:
         sizes = np.full(count, spread.mean)
-    if org.total_households is not None:
-        sizes = sizes * (org.total_households / sizes.sum())
-    sizes = np.maximum(sizes, spread.min)
+    if org.total_households is None:
+        sizes = np.maximum(sizes, spread.min)
+    else:
+        sizes = _scale_to_total(sizes, org.total_households, spread.min)
     whole = np.floor(sizes).astype(np.int64)
     if org.total_households is not None:
         short = org.total_households - int(whole.sum())
@@ -114,6 +106,22 @@ def community_sizes(scenario: Scenario) -> list[int]:
             order = np.argsort(-(sizes - whole), kind="stable")[:short]
             whole[order] += 1
     return [int(x) for x in whole]
+
+
+def _scale_to_total(sizes: np.ndarray, total: int, least: int) -> np.ndarray:
+    """Scale sizes to sum to ``total``, holding those that would fall below ``least`` at it."""
+    sizes = sizes.astype(float)
+    held = np.zeros(len(sizes), dtype=bool)
+    while True:
+        free = ~held
+        if not free.any():
+            return sizes
+        sizes[free] *= (total - least * held.sum()) / sizes[free].sum()
+        low = free & (sizes < least)
+        if not low.any():
+            return sizes
+        sizes[low] = least
+        held |= low
 
 
 def build_city(scenario: Scenario) -> City:

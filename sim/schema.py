@@ -63,6 +63,16 @@ class Organisation(Section):
     district_coordinators: PositiveInt = Field(3, description="C-level coordinators in each district")
     city_department_staff: PositiveInt = Field(10, description="D-level handlers in city departments and utilities")
 
+    @model_validator(mode="after")
+    def _total_fits(self):
+        count = self.districts * self.streets_per_district * self.communities_per_street
+        least = count * self.households_per_community.min
+        if self.total_households is not None and self.total_households < least:
+            raise ValueError(f"total_households: {self.total_households:,} is fewer than {count:,} communities "
+                             f"x households_per_community.min {self.households_per_community.min:,} = {least:,}; "
+                             f"raise it or lower the minimum")
+        return self
+
 
 class GridConfig(Section):
     """Grids of households, one grid worker each, who patrol and find visible problems."""
@@ -86,7 +96,7 @@ class Category(Section):
     owner: Literal["street", "utility"] = Field(
         "street", description="utility: the ticket belongs to a city department or utility")
     whistle: Literal["enforcement", "emergency", "key_work"] = "enforcement"
-    forces: list[str] = Field(default_factory=lambda: ["urban_management"],
+    forces: list[str] = Field(default_factory=lambda: ["urban_management"], min_length=1,
                               description="departments summoned when the whistle blows")
 
     @field_validator("levels", "urgency")

@@ -21,15 +21,16 @@ outcome ``open``.
 
 from __future__ import annotations
 
+import collections
 import copy
+import datetime as dt
 import math
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import Scenario, load_scenario, simulate
@@ -63,7 +64,8 @@ def cases(draw):
     return tuple(sorted({
         "seed": draw(st.integers(0, 2**32 - 1)),
         "replication": draw(st.integers(0, 2)),
-        "days": draw(st.integers(2, 5)),
+        "days": draw(st.one_of(st.integers(2, 5), st.floats(2.0, 5.0))),
+        "start": draw(st.dates(dt.date(2018, 1, 1), dt.date(2025, 12, 31))),
         "households": draw(st.integers(300, 800)),
         "agents": agents,
         "lines": agents + draw(st.integers(0, 6)),
@@ -86,6 +88,7 @@ def build(params: tuple) -> Scenario:
     d = copy.deepcopy(BASE_DICT)
     d["seed"] = p["seed"]
     d["horizon"] = p["days"] * 1440.0
+    d["start_date"] = p["start"]
     d["grid"]["households"] = p["households"]
     d["hotline"]["agents"] = p["agents"]
     d["hotline"]["lines"] = p["lines"]
@@ -302,6 +305,10 @@ def test_channels_proactive_and_repeats(params):
     assert (r.loc[~hotline, "call_wait_min"] == 0).all()
     assert (r["call_wait_min"] >= 0).all()
     assert (r["call_attempts"] <= scenario.hotline.max_attempts).all()
+    if scenario.hotline.lines == scenario.hotline.agents:
+        # a caller who gets a line always finds a free agent: nobody waits, nobody hangs up
+        assert (r["call_wait_min"] == 0).all()
+        assert math.isnan(result.metrics["hotline_abandon_rate"]) or result.metrics["hotline_abandon_rate"] == 0
     # bounces: one for a wrong dispatch, one for a street passing a utility ticket on
     assert (r["bounces"] >= r["misdispatched"].astype(int)).all()
     assert (r["bounces"] <= 2).all()
@@ -451,3 +458,75 @@ def test_category_without_forces_is_refused_or_runs():
         return  # refused at validation: fine
     result = simulate(scenario, records=True)
     assert result.metrics["whistles"] > 0
+
+
+def test_extreme_satisfaction_coefficients_do_not_crash():
+    """``evaluation.intercept`` and the other coefficients are unbounded floats; a very negative score
+    means P(satisfied) = 0, not a crash (``math.exp(-z)`` overflows in ``satisfaction_probability``)."""
+    d = copy.deepcopy(BASE_DICT)
+    d["horizon"] = 5 * 1440.0
+    d["evaluation"]["intercept"] = -1000.0
+    d["evaluation"]["delay"] = {"dist": "fixed", "value": 60.0}
+    result = simulate(Scenario.model_validate(d), records=True)
+    evaluated = result.issues["evaluated_min"].notna().sum()
+    assert evaluated > 0
+    assert result.metrics["satisfaction_rate"] == 0.0
+
+
+# --- the organisation ------------------------------------------------------------------------------
+
+@st.composite
+def organisations(draw):
+    communities = draw(st.integers(1, 6))
+    streets = draw(st.integers(1, 3))
+    smallest = draw(st.integers(50, 1500))
+    count = communities * streets
+    return {
+        "seed": draw(st.integers(0, 2**32 - 1)),
+        "streets_per_district": streets,
+        "communities_per_street": communities,
+        "mean": draw(st.floats(500.0, 5000.0)),
+        "cv": draw(st.floats(0.0, 1.5)),
+        "min": smallest,
+        # a total the minimum size allows: at least min households in every community
+        "total": draw(st.one_of(st.none(), st.integers(count * smallest, count * smallest * 5))),
+        "households": draw(st.integers(300, 800)),
+    }
+
+
+@SETTINGS
+@given(organisations())
+@example({"seed": 0, "streets_per_district": 3, "communities_per_street": 1, "mean": 500.0, "cv": 1.0,
+          "min": 50, "total": 150, "households": 300})
+def test_organisation_partitions_households(p):
+    d = copy.deepcopy(BASE_DICT)
+    d["seed"] = p["seed"]
+    d["organisation"]["streets_per_district"] = p["streets_per_district"]
+    d["organisation"]["communities_per_street"] = p["communities_per_street"]
+    d["organisation"]["households_per_community"] = {"mean": p["mean"], "cv": p["cv"], "min": p["min"]}
+    d["organisation"]["total_households"] = p["total"]
+    d["grid"]["households"] = p["households"]
+    scenario = Scenario.model_validate(d)
+    city = build_city(scenario)
+    sizes = [c.households for c in city.communities]
+    assert len(sizes) == p["streets_per_district"] * p["communities_per_street"]
+    assert min(sizes) >= p["min"]
+    next_grid = 0
+    for street in city.streets:
+        assert street.households == sum(c.households for c in street.communities)
+        for community in street.communities:
+            assert community.first_grid == next_grid
+            next_grid += community.grids
+            assert community.grids == max(1, math.ceil(community.households / p["households"]))
+            homes = range(community.first_household, community.first_household + community.households)
+            shares = collections.Counter(community.grid_of(h) for h in homes)
+            assert sorted(shares) == list(range(community.first_grid, community.first_grid + community.grids))
+            assert max(shares.values()) - min(shares.values()) <= 1
+            first, last = community.first_household, community.first_household + community.households - 1
+            assert street.community_of(first) is community and street.community_of(last) is community
+            assert community.grid_of(first) == community.first_grid
+            assert community.grid_of(last) == community.first_grid + community.grids - 1
+    assert next_grid == city.grids
+    if p["total"] is not None:
+        # schema: "scale community sizes so that the city has exactly this many households"
+        assert city.households == p["total"], (city.households, p["total"], sizes)
