@@ -106,7 +106,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         from sim import ScenarioError
         raise ScenarioError("is a file; --out must name a folder (it is created if missing)", out, "--out")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from sim import ScenarioError
+        raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
+                            out, "--out") from None
     parts = None
     if args.records:
         parts = out / ".records"

@@ -7,6 +7,7 @@ number of minutes or as a number with a unit (``45s``, ``30min``, ``2h``,
 
 from __future__ import annotations
 
+import math
 import re
 
 MINUTES_PER = {
@@ -35,8 +36,8 @@ def parse_duration(value: object) -> float:
         minutes = float(match.group(1)) * MINUTES_PER.get(match.group(2) or "min", 1.0)
     else:
         raise ValueError(f"expected a duration, {ALLOWED}")
-    if minutes < 0 or minutes != minutes:
-        raise ValueError(f"a duration must be zero or more, {ALLOWED}")
+    if not math.isfinite(minutes) or minutes < 0:
+        raise ValueError(f"a duration must be a finite number, zero or more: {ALLOWED}")
     return minutes
 
 

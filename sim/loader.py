@@ -79,6 +79,8 @@ def apply_sets(raw: dict, origins: dict, sets: Iterable[str]) -> tuple[dict, dic
             value = text
         path = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
         _set_path(raw, path, value, item)
+        for end in range(1, len(path)):  # sections that only the override created
+            origins.setdefault(path[:end], (f"--set {item}", None))
         origins[path] = (f"--set {item}", None)
     return raw, origins
 
@@ -117,6 +119,9 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]
     if not isinstance(parent, str):
         raise ScenarioError("must be the path of another scenario file", path, "extends", lines.get(("extends",)))
     parent_path = (path.parent / parent)
+    if parent_path.resolve() in (*chain, resolved):
+        cycle = " -> ".join(p.name for p in (*chain, resolved, parent_path.resolve()))
+        raise ScenarioError(f"'extends' makes a cycle: {cycle}", path, "extends", lines.get(("extends",)))
     if not parent_path.is_file():
         raise ScenarioError(f"the file '{parent}' it names does not exist (looked for {parent_path})",
                             path, "extends", lines.get(("extends",)))
@@ -131,15 +136,16 @@ def _read_yaml(path: Path) -> tuple[dict, dict[Path_, int]]:
         raise ScenarioError("no such file; give the path of a scenario YAML file (see scenarios/)", path) from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"cannot be read as a UTF-8 text file ({exc.__class__.__name__})", path) from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"YAML syntax error: {problem}; check indentation, colons and quotes",
-                            path, None, mark.line + 1 if mark else None) from None
+        message = (problem if isinstance(exc, yaml.constructor.ConstructorError)
+                   else f"YAML syntax error: {problem}; check indentation, colons and quotes")
+        raise ScenarioError(message, path, None, mark.line + 1 if mark else None) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -149,11 +155,26 @@ def _read_yaml(path: Path) -> tuple[dict, dict[Path_, int]]:
     return data, lines
 
 
+class _Loader(yaml.SafeLoader):
+    """A safe loader whose value errors (an impossible date, a bad tag) point at their line."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {node.value!r}: {exc}", node.start_mark) from None
+
+
 def _index_lines(node: yaml.Node, path: Path_, lines: dict, file: Path) -> None:
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
             key = key_node.value
+            if key_node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"):
+                raise ScenarioError(f"key '{key}' is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a name; "
+                                    "keys are names such as horizon or hotline (quote it if you must)", file,
+                                    ".".join(map(str, (*path, key))), key_node.start_mark.line + 1)
             if key in seen:
                 raise ScenarioError(f"key '{key}' appears twice in the same mapping", file,
                                     ".".join(map(str, (*path, key))), key_node.start_mark.line + 1)

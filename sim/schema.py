@@ -32,7 +32,7 @@ SUM_TOLERANCE = 1e-6
 class Section(BaseModel):
     """A block of a scenario file: unknown keys are refused, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 def _check_sum(shares: dict[str, float], what: str) -> dict[str, float]:
