@@ -16,31 +16,21 @@ import time
 import traceback
 from pathlib import Path
 
-import yaml
 
 EXIT_INPUT, EXIT_FAILURE = 2, 1
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
-    return value
-
-
-def seed_int(text: str) -> int:
-    """argparse type: a seed, a whole number of 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more (got {value})")
-    return value
+def whole_number(least: int):
+    """argparse type: a whole number of at least ``least``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more (got {value})")
+        return value
+    return parse
 
 
 def parser() -> argparse.ArgumentParser:
@@ -57,11 +47,11 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate a scenario and write the results folder")
     scenario_args(run)
-    run.add_argument("--replications", "-r", type=positive_int, default=1, metavar="R")
-    run.add_argument("--seed", type=seed_int, metavar="S", help="override the scenario's seed")
+    run.add_argument("--replications", "-r", type=whole_number(1), default=1, metavar="R")
+    run.add_argument("--seed", type=whole_number(0), metavar="S", help="override the scenario's seed")
     run.add_argument("--out", type=Path, metavar="DIR", help="results folder (default results/<scenario name>)")
     run.add_argument("--records", action="store_true", help="also write issues.parquet, one row per request")
-    run.add_argument("--workers", "-w", type=positive_int, default=1, metavar="W",
+    run.add_argument("--workers", "-w", type=whole_number(1), default=1, metavar="W",
                      help="worker processes for replications (results do not depend on it)")
     run.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     run.set_defaults(handler=cmd_run)

@@ -30,10 +30,6 @@ class Fixed(_Spec):
     dist: Literal["fixed"] = "fixed"
     value: Duration
 
-    @property
-    def mean_minutes(self) -> float:
-        return self.value
-
     def sampler(self, stream) -> Sampler:
         value = self.value
         return lambda: value
@@ -45,25 +41,22 @@ class Exponential(_Spec):
     dist: Literal["exponential"]
     mean: Duration
 
-    @property
-    def mean_minutes(self) -> float:
-        return self.mean
-
     def sampler(self, stream) -> Sampler:
         draw, mean = stream.exponential, self.mean
         return lambda: mean * draw()
 
 
-class Lognormal(_Spec):
-    """Right-skewed duration given by its mean and coefficient of variation."""
+class _MeanCv(_Spec):
+    """A right-skewed duration given by its mean and coefficient of variation."""
 
-    dist: Literal["lognormal"]
     mean: Duration
     cv: PositiveFloat
 
-    @property
-    def mean_minutes(self) -> float:
-        return self.mean
+
+class Lognormal(_MeanCv):
+    """Right-skewed with a heavy tail, like reported closure times."""
+
+    dist: Literal["lognormal"]
 
     def sampler(self, stream) -> Sampler:
         if self.mean == 0:
@@ -74,16 +67,10 @@ class Lognormal(_Spec):
         return lambda: exp(mu + sigma * draw())
 
 
-class Gamma(_Spec):
-    """Right-skewed duration with a lighter tail than the lognormal."""
+class Gamma(_MeanCv):
+    """Right-skewed with a lighter tail than the lognormal."""
 
     dist: Literal["gamma"]
-    mean: Duration
-    cv: PositiveFloat
-
-    @property
-    def mean_minutes(self) -> float:
-        return self.mean
 
     def sampler(self, stream) -> Sampler:
         shape = 1.0 / (self.cv * self.cv)
@@ -103,10 +90,6 @@ class Uniform(_Spec):
         if self.high < self.low:
             raise ValueError("high must be at least low")
         return self
-
-    @property
-    def mean_minutes(self) -> float:
-        return (self.low + self.high) / 2
 
     def sampler(self, stream) -> Sampler:
         low, width, draw = self.low, self.high - self.low, stream.uniform

@@ -23,34 +23,32 @@ def blow(model, req: Request):
     rec.note(env.now, req, "whistle", f"{category.whistle} whistle: {', '.join(category.forces)} summoned")
     rec.responded(env.now, req)  # the street contacts the resident when it blows
     blown = env.now
-    teams, sent = [], [blown] * len(category.forces)
-    for i, force in enumerate(category.forces):
-        pool, on_call = model.forces[req.street][force]
+    teams = [model.forces[req.street][force] for force in category.forces]  # (pool, on call?)
+    sent = [blown] * len(teams)  # when each team was free to set off
+    travels, idles, waiting = [], [], []
+    for i, (pool, on_call) in enumerate(teams):
         turn = pool.acquire()
-        travel = (model.report_on_call if on_call else model.report_stationed)()
-        idle = model.whistling.uniform() < w.present_not_working
+        travels.append((model.report_on_call if on_call else model.report_stationed)())
+        idles.append(model.whistling.uniform() < w.present_not_working)
         if turn is not None:
             turn.callbacks.append(lambda _event, i=i: sent.__setitem__(i, env.now))
-        teams.append((force, pool, turn, travel, idle, on_call))
-    waiting = [turn for _, _, turn, _, _, _ in teams if turn is not None]
+            waiting.append(turn)
     if waiting:
         yield env.all_of(waiting)
-    reports = [sent[i] + team[3] for i, team in enumerate(teams)]
-    any_idle = False
-    for (force, _, _, _, idle, _), reported in zip(teams, reports):
+    reports = [start + travel for start, travel in zip(sent, travels)]
+    for reported, idle in zip(reports, idles):
         delay = reported - blown
         on_time = w.report_timeout is None or delay <= w.report_timeout
         rec.report(delay, on_time, idle)
         req.reports += 1
         req.late_reports += not on_time
         req.idle_reports += idle
-        any_idle |= idle
+    any_idle = any(idles)
     yield env.timeout(max(reports) - env.now)
     rec.note(env.now, req, "reported", f"all teams on site after {env.now - blown:.0f} min"
              f"{', some late' if req.late_reports else ''}{', one present but not working' if any_idle else ''}")
-    effort = model.effort[1]()
-    yield env.timeout(effort)
-    for i, (_, pool, turn, _, _, on_call) in enumerate(teams):
-        rec.work("on_call_forces" if on_call else "stationed_forces", sent[i], env.now - sent[i])
+    yield env.timeout(model.effort[1]())
+    for (pool, on_call), start in zip(teams, sent):
+        rec.work("on_call_forces" if on_call else "stationed_forces", start, env.now - start)
         pool.release()
     return any_idle

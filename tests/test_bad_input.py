@@ -395,9 +395,9 @@ def test_set_error_in_section_the_file_does_not_have_names_the_override(tmp_path
 
 
 @pytest.mark.parametrize("option, value, hint", [
-    ("--replications", "0", "at least 1"),
+    ("--replications", "0", "1 or more"),
     ("--replications", "three", "whole number"),
-    ("--workers", "0", "at least 1"),
+    ("--workers", "0", "1 or more"),
     ("--seed", "-1", "0 or more"),
 ])
 def test_run_bad_option_value(tmp_path, tiny, option, value, hint):
