@@ -8,6 +8,7 @@ rate whose denominator is zero is NaN ("not measured"), never 0. The docs
 from __future__ import annotations
 
 from .recorder import Recorder
+from .schema import WHISTLE_KINDS
 
 NAN = float("nan")
 LEVEL_NAMES = "ABCD"
@@ -33,8 +34,12 @@ DEFINITIONS: dict[str, str] = {
     "hotline_service_level": "calls answered within the service-level threshold / call attempts that got a line",
     "hotline_lost": "requests whose caller gave up before getting through",
     "consultation_on_call_rate": "consultations answered from the knowledge base / consultations answered",
-    "misdispatch_rate": "tickets first sent to the wrong receiver / tickets dispatched by the centre or reaching the street",
+    "forwarded_to_utility": "utility tickets that reached a street and had to be passed on (street dispatch)",
+    "misdispatch_rate": "tickets the centre first sent to the wrong receiver / all tickets",
     "whistles": "whistles blown by streets (B-level matters)",
+    "whistles_enforcement": "enforcement whistles (joint enforcement of disorder)",
+    "whistles_emergency": "emergency whistles (fire, flood, underground pipes)",
+    "whistles_key_work": "key-work whistles (illegal construction, group rentals, wall openings)",
     "whistle_on_time_rate": "department reports within the report limit / department reports",
     "whistle_mean_report_delay_min": "mean time from whistle to a department's report, minutes",
     "whistle_idle_rate": "department reports 'present but not working' / department reports",
@@ -43,6 +48,8 @@ DEFINITIONS: dict[str, str] = {
     "escalation_rate": "escalations (one per level passed up) / closed tickets",
     "proactive_share": "problems found on patrol before any complaint / problems entering for the first time",
     "repeat_share": "repeat requests / handling requests",
+    "solved_at_closure_rate": "closed tickets whose problem was really solved / closed tickets",
+    "problems_never_raised": "problems that appeared but that no resident raised and no patrol found",
     "open_at_end": "requests not finished at the horizon (in a call, in handling, or waiting)",
     "mean_backlog": "time-weighted mean number of open tickets",
     "grid_worker_utilisation": "grid workers' busy time / (grid workers x horizon)",
@@ -89,8 +96,10 @@ def compute(rec: Recorder) -> dict[str, float]:
         "hotline_service_level": ratio(c["answered_in_threshold"], c["queued"]),
         "hotline_lost": c["lost"],
         "consultation_on_call_rate": ratio(c["consult_on_call"], c["consult_on_call"] + c["consult_callback"]),
+        "forwarded_to_utility": c["forwarded"],
         "misdispatch_rate": ratio(c["misdispatched"], c["tickets"]),
         "whistles": c["whistles"],
+        **{f"whistles_{kind}": rec.whistles_by_kind.get(kind, 0) for kind in WHISTLE_KINDS},
         "whistle_on_time_rate": ratio(c["reports_on_time"], c["reports"]),
         "whistle_mean_report_delay_min": ratio(c["report_delay_sum"], c["reports"]),
         "whistle_idle_rate": ratio(c["reports_idle"], c["reports"]),
@@ -99,6 +108,8 @@ def compute(rec: Recorder) -> dict[str, float]:
         "escalation_rate": ratio(c["escalated"], c["closed"]),
         "proactive_share": ratio(c["proactive"], first_time),
         "repeat_share": ratio(c["repeats"], c["problems"]),
+        "solved_at_closure_rate": ratio(c["solved_closed"], c["closed"]),
+        "problems_never_raised": c["never_raised"],
         "open_at_end": c["requests"] - c["finished"],
         "mean_backlog": rec.backlog.mean(horizon),
         "grid_worker_utilisation": utilisation["grid_workers"],
