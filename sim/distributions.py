@@ -88,7 +88,7 @@ class Uniform(_Spec):
     @model_validator(mode="after")
     def _ordered(self):
         if self.high < self.low:
-            raise ValueError("high must be at least low")
+            raise ValueError("high: must be at least low")
         return self
 
     def sampler(self, stream) -> Sampler:

@@ -6,7 +6,9 @@ responds to the resident when starting and works the ``effort``; then the
 matter takes its ``lead_time`` of calendar time. It closes at this level if
 the level is high enough and it finishes within ``escalate_after``;
 otherwise it goes up one level when the level gives up or its time runs
-out. Escalation only ever goes up, and D always closes.
+out. Escalation only ever goes up, and D always closes. At B the street
+waits for the summoned teams however long they take; the time limit counts
+from the whistle.
 """
 
 from __future__ import annotations

@@ -203,11 +203,13 @@ def _describe(exc: ValidationError, raw: dict, origins: dict, prefix: Path_) -> 
     errors = exc.errors(include_url=False)
     first = errors[0]
     path = _data_path(first["loc"], raw)
-    message = _message(first, path)
-    named = re.match(r"^([A-Za-z_][\w]*(?:\.[\w]+)+): (.*)$", message, re.S)
-    if named:  # a validator that names the field below the one it is attached to
+    text = re.sub(r"^(Value error|Assertion failed), ", "", first["msg"])
+    named = re.match(r"^([A-Za-z_]\w*(?:\.\w+)*): (.*)$", text, re.S)
+    if first["type"] == "value_error" and named:  # a validator naming a field below the one it checks
         path = (*path, *(int(p) if p.isdigit() else p for p in named.group(1).split(".")))
         message = named.group(2)
+    else:
+        message = _message(first, path)
     if len(errors) > 1:
         message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} after this one)"
     in_variant = bool(prefix) and _origin(origins, (*prefix, *path), exact=True) is not None

@@ -194,7 +194,8 @@ class Hotline(Section):
     @model_validator(mode="after")
     def _lines_hold_agents(self):
         if self.lines < self.agents:
-            raise ValueError(f"lines ({self.lines}) must be at least agents ({self.agents}): every agent needs a line")
+            raise ValueError(f"lines: {self.lines} lines cannot serve {self.agents} agents; lines must be at least "
+                             "agents (every agent talks on a line)")
         return self
 
 
@@ -253,6 +254,12 @@ class Levels(Section):
 
     def __getitem__(self, level: str) -> Level:
         return getattr(self, level)
+
+    @model_validator(mode="after")
+    def _top_level_closes(self):
+        if self.D.escalate_after is not None:
+            raise ValueError("D.escalate_after: D is the top level and has nowhere to escalate; write none")
+        return self
 
 
 class Forces(Section):
