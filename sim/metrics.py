@@ -40,7 +40,8 @@ DEFINITIONS: dict[str, str] = {
     "whistles_enforcement": "enforcement whistles (joint enforcement of disorder)",
     "whistles_emergency": "emergency whistles (fire, flood, underground pipes)",
     "whistles_key_work": "key-work whistles (illegal construction, group rentals, wall openings)",
-    "whistle_on_time_rate": "department reports within the report limit / department reports",
+    "whistle_on_time_rate": "department reports within the report limit (whistle.reference_timeout when there is "
+                            "none) / department reports",
     "whistle_mean_report_delay_min": "mean time from whistle to a department's report, minutes",
     "whistle_idle_rate": "department reports 'present but not working' / department reports",
     "share_closed_in_community": "tickets closed at level A / closed tickets",

@@ -126,6 +126,9 @@ class Model:
         self.whistling = st["whistle"]
         self.report_stationed = s.whistle.report_delay_stationed.sampler(self.whistling)
         self.report_on_call = s.whistle.report_delay_on_call.sampler(self.whistling)
+        w = s.whistle
+        self.report_limit = w.reference_timeout if w.report_timeout is None else w.report_timeout
+        self.delay_factor, self.idle_factor = w.assessment.factors(w.report_timeout)
         self.evaluating = st["evaluation"]
         self.evaluation_delay = s.evaluation.delay.sampler(self.evaluating)
         self.repeat_delay = s.evaluation.repeat_delay.sampler(st["evaluation/repeat"])

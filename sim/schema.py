@@ -289,8 +289,34 @@ class Whistle(Section):
         default_factory=lambda: {"dist": "lognormal", "mean": 20.0, "cv": 0.6})
     report_delay_on_call: DistributionSpec = Field(
         default_factory=lambda: {"dist": "lognormal", "mean": 60.0, "cv": 0.8})
+    reference_timeout: Duration = Field(
+        30.0, description="on-time is judged against this when report_timeout is none, so variants compare")
     present_not_working: Probability = Field(0.1, description="probability a department comes but does not work")
     idle_solve_factor: Probability = Field(0.6, description="solve probability multiplier when someone does not work")
+    assessment: "Assessment" = Field(default_factory=lambda: Assessment())
+
+
+class Assessment(Section):
+    """Double assessment (双考核): streets rate the departments that report to their whistles.
+
+    With a report limit in force, the rating's ``weight`` in a department's
+    appraisal makes it hurry and work: report delays are multiplied by
+    ``1 - weight * delay_response`` and the "present but not working"
+    probability by ``1 - weight * idle_response`` (both floored at 0). Without
+    a limit there is nothing to assess, and no effect.
+    """
+
+    enabled: bool = False
+    weight: Share = Field(0.3, description="weight of the street's rating in a department's appraisal "
+                                           "(Wuchang 2019: 30% [004])")
+    delay_response: NonNegativeFloat = Field(1.0, description="how strongly report delays shrink with the weight")
+    idle_response: NonNegativeFloat = Field(1.0, description="how strongly idling shrinks with the weight")
+
+    def factors(self, limit: Optional[float]) -> tuple[float, float]:
+        """(report delay factor, present-but-not-working factor) under this assessment."""
+        if not self.enabled or limit is None:
+            return 1.0, 1.0
+        return max(0.0, 1 - self.weight * self.delay_response), max(0.0, 1 - self.weight * self.idle_response)
 
 
 class TimeLimit(Section):
@@ -387,3 +413,6 @@ class Scenario(Section):
             if item.urgency is not None and item.urgency not in self.time_limits:
                 raise ValueError(f"demand.script.{index}.urgency: unknown class {item.urgency}")
         return self
+
+
+Whistle.model_rebuild()

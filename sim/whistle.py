@@ -3,9 +3,10 @@
 Each force the category needs sends a team: a stationed team (1+4) from the
 street, an on-call one (N) from the district. A team's report delay is its
 wait for a free team plus its travel; it is on time if within
-``whistle.report_timeout`` (always, with ``none``). A team may come and not
-work ("present but not working"), which lowers the chance the matter is
-solved. Teams stay until the on-site work is done, so they are busy from
+``whistle.report_timeout`` (with ``none``, within ``reference_timeout``, so
+that variants compare). Double assessment shortens travel and idling while a
+limit is in force. A team may come and not work ("present but not working"),
+which lowers the chance the matter is solved. Teams stay until the on-site work is done, so they are busy from
 the moment they are sent until the effort ends.
 """
 
@@ -28,8 +29,8 @@ def blow(model, req: Request):
     travels, idles, waiting = [], [], []
     for i, (pool, on_call) in enumerate(teams):
         turn = pool.acquire()
-        travels.append((model.report_on_call if on_call else model.report_stationed)())
-        idles.append(model.whistling.uniform() < w.present_not_working)
+        travels.append((model.report_on_call if on_call else model.report_stationed)() * model.delay_factor)
+        idles.append(model.whistling.uniform() < w.present_not_working * model.idle_factor)
         if turn is not None:
             turn.callbacks.append(lambda _event, i=i: sent.__setitem__(i, env.now))
             waiting.append(turn)
@@ -38,7 +39,7 @@ def blow(model, req: Request):
     reports = [start + travel for start, travel in zip(sent, travels)]
     for reported, idle in zip(reports, idles):
         delay = reported - blown
-        on_time = w.report_timeout is None or delay <= w.report_timeout
+        on_time = delay <= model.report_limit
         rec.report(delay, on_time, idle)
         req.reports += 1
         req.late_reports += not on_time

@@ -264,8 +264,6 @@ def test_whistle_only_at_street_level(params):
         if row.outcome == "closed" or not row.path.endswith("B"):
             # level B was worked through: every summoned force reported
             assert row.whistle_reports == len(category.forces), (row.id, row.path)
-    if scenario.whistle.report_timeout is None:
-        assert (r["whistle_late"] == 0).all()
     reports = r["whistle_reports"].sum()
     if reports:
         assert close(m["whistle_on_time_rate"], 1 - r["whistle_late"].sum() / reports)

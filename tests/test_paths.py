@@ -110,10 +110,22 @@ def test_level_b_whistle_late_with_on_call_department():
     assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(40)
 
 
-def test_no_report_limit_counts_every_report_on_time():
+def test_without_a_report_limit_lateness_is_judged_against_the_reference():
     changes = {"whistle__report_timeout": "none", "whistle__report_delay_stationed": "3h"}
     result, rows = run([{"at": 10, "category": "b"}], **changes)
+    assert rows.loc[0].whistle_late == 1 and result.metrics["whistle_on_time_rate"] == 0
+    result, rows = run([{"at": 10, "category": "b"}], whistle__reference_timeout="4h", **changes)
     assert rows.loc[0].whistle_late == 0 and result.metrics["whistle_on_time_rate"] == 1
+
+
+def test_double_assessment_shortens_reports_while_a_limit_is_in_force():
+    assessment = {"enabled": True, "weight": 0.3, "delay_response": 1.0, "idle_response": 1.0}
+    result, rows = run([{"at": 10, "category": "b"}], whistle__assessment=assessment)
+    # the 20-minute report shrinks by 30% to 14 minutes
+    assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(14)
+    assert rows.loc[0].closed_min == pytest.approx(115 + 14 + 120 + 2 * DAY)
+    result, _ = run([{"at": 10, "category": "b"}], whistle__assessment=assessment, whistle__report_timeout="none")
+    assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(20)
 
 
 def test_all_forces_on_call_come_from_the_district():
