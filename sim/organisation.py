@@ -2,7 +2,8 @@
 
 Community sizes are drawn once per scenario seed (the same in every
 replication and every variant), so that a 300- and a 500-household variant
-cut the same population into grids. Households are numbered within their
+cut the same population into grids, and a community size cap splits the
+same communities. Households are numbered within their
 street; a household's community and grid follow from its number, which is
 what lets problems be drawn per street and still land in the right grid
 whatever the grid size.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 
@@ -124,6 +126,14 @@ def _scale_to_total(sizes: np.ndarray, total: int, least: int) -> np.ndarray:
         held |= low
 
 
+def split(households: int, cap: Optional[int]) -> list[int]:
+    """A community's households, split into equal consecutive parts of at most ``cap``."""
+    if cap is None or households <= cap:
+        return [households]
+    parts = math.ceil(households / cap)
+    return [(households * (k + 1)) // parts - (households * k) // parts for k in range(parts)]
+
+
 def build_city(scenario: Scenario) -> City:
     """Districts, streets, communities and grids for ``scenario``."""
     org = scenario.organisation
@@ -136,14 +146,15 @@ def build_city(scenario: Scenario) -> City:
         for _ in range(org.streets_per_district):
             street = Street(len(streets), d, f"street-{len(streets) + 1}")
             for _ in range(org.communities_per_street):
-                households = next(sizes)
-                count = max(1, math.ceil(households / grid_size))
-                community = Community(len(communities), street.index, households, street.households, grids, count)
-                street._starts.append(street.households)
-                street.households += households
-                street.communities.append(community)
-                communities.append(community)
-                grids += count
+                for households in split(next(sizes), org.community_cap):
+                    count = max(1, math.ceil(households / grid_size))
+                    community = Community(len(communities), street.index, households, street.households, grids,
+                                          count)
+                    street._starts.append(street.households)
+                    street.households += households
+                    street.communities.append(community)
+                    communities.append(community)
+                    grids += count
             district.streets.append(street)
             streets.append(street)
         districts.append(district)

@@ -17,6 +17,7 @@ from .types import (
     Duration,
     NonNegativeFloat,
     NonNegativeInt,
+    OptionalCount,
     OptionalDuration,
     PositiveInt,
     Probability,
@@ -59,6 +60,10 @@ class Organisation(Section):
     households_per_community: HouseholdSpread = HouseholdSpread()
     total_households: Optional[PositiveInt] = Field(
         None, description="scale community sizes so that the city has exactly this many households")
+    community_cap: OptionalCount = Field(
+        None, description="split communities above this many households into equal parts, each with its own "
+                          "grids and grid workers (3,000 proposed for Beijing's super-large communities [000]); "
+                          "none to keep them whole")
     street_centre_staff: PositiveInt = Field(2, description="dispatchers on duty in each street's command centre")
     district_coordinators: PositiveInt = Field(3, description="C-level coordinators in each district")
     city_department_staff: PositiveInt = Field(10, description="D-level handlers in city departments and utilities")

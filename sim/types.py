@@ -22,10 +22,12 @@ DURATION_JSON_SCHEMA: dict[str, Any] = {
 }
 
 
+def _is_none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in {"none", "never", "off"})
+
+
 def _parse_optional_duration(value: Any) -> Any:
-    if value is None or (isinstance(value, str) and value.strip().lower() in {"none", "never", "off"}):
-        return None
-    return parse_duration(value)
+    return None if _is_none(value) else parse_duration(value)
 
 
 def _format_optional(value: float | None) -> str:
@@ -55,3 +57,10 @@ NonNegativeFloat = Annotated[float, Field(ge=0.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveInt = Annotated[int, Field(gt=0)]
+
+OptionalCount = Annotated[
+    Optional[PositiveInt],
+    BeforeValidator(lambda value: None if _is_none(value) else value),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["none", None]}]}),
+]
+"""A whole number that may be switched off with ``none``."""

@@ -117,3 +117,20 @@ def test_households_map_to_grids_of_the_right_size():
         counts[grid] = counts.get(grid, 0) + 1
     assert sorted(counts) == list(range(city.grids))
     assert max(counts.values()) <= 500 and min(counts.values()) >= 250
+
+
+def test_community_cap_splits_large_communities_into_equal_parts():
+    whole = build_city(load_scenario("scenarios/wuchang.yaml"))
+    capped = build_city(load_scenario("scenarios/wuchang.yaml", sets=["organisation.community_cap=3000"]))
+    assert capped.households == whole.households
+    assert max(c.households for c in capped.communities) <= 3000
+    assert len(capped.communities) > len(whole.communities)
+    for street_whole, street_capped in zip(whole.streets, capped.streets):
+        assert street_whole.households == street_capped.households
+        for community in street_whole.communities:  # its households now live in consecutive parts
+            first = street_capped.community_of(community.first_household)
+            last = street_capped.community_of(community.first_household + community.households - 1)
+            parts = street_capped.communities[street_capped.communities.index(first):
+                                              street_capped.communities.index(last) + 1]
+            assert sum(p.households for p in parts) == community.households
+            assert max(p.households for p in parts) - min(p.households for p in parts) <= 1
