@@ -98,10 +98,14 @@ def new_problem(model, street, stream, raise_delay, item=None) -> None:
     channel = model.channels[stream.choice(model.channel_cum)]
     raises, delay = uniform() < model.scenario.demand.raise_prob, raise_delay()
     seen, u_patrol = uniform() < category.visible, uniform()
+    prevented = uniform() >= model.topic_factor[category_index]  # a monthly topic fixed its root cause
     if item is not None:
         needed = LEVELS.index(item.level) if item.level else needed
         urgency = model.urgencies.index(item.urgency) if item.urgency else urgency
         channel = item.channel
+    if prevented:
+        model.recorder.count("prevented")
+        return
     community = street.community_of(household)
     grid = community.grid_of(household)
     now = model.env.now

@@ -28,6 +28,7 @@ class Replication:
     metrics: dict[str, float]
     timeseries: pd.DataFrame
     streets: pd.DataFrame
+    topics: pd.DataFrame
     events: int
     records: Optional[Path] = None
 
@@ -43,7 +44,8 @@ def run_one(scenario: Scenario, replication: int, records_dir: Optional[Path] = 
     finally:
         if sink is not None:
             sink.close()
-    return Replication(replication, result.metrics, result.timeseries, result.streets, result.events, part)
+    return Replication(replication, result.metrics, result.timeseries, result.streets, result.topics, result.events,
+                       part)
 
 
 def run_replications(scenario: Scenario, replications: int, workers: int = 1,

@@ -6,7 +6,9 @@ responds to the resident when starting and works the ``effort``; then the
 matter takes its ``lead_time`` of calendar time. It closes at this level if
 the level is high enough and it finishes within ``escalate_after``;
 otherwise it goes up one level when the level gives up or its time runs
-out. Escalation only ever goes up, and D always closes. At B the street
+out. Escalation only ever goes up, and D always closes. A street named at
+the monthly meeting handles its A and B matters faster, and may report some
+unsolved closures as solved (``ranking.pressure``). At B the street
 waits for the summoned teams however long they take; the time limit counts
 from the whistle.
 """
@@ -37,11 +39,15 @@ def handle(model, req: Request, level: int):
             idle = False
             started = yield from work(model, req, level, deadline)
         if started:
-            lead = model.lead[level]()
+            lead = model.lead[level]() * pace(model, req, level)
             if req.needed <= level and env.now + lead <= deadline:
                 yield env.timeout(lead)
                 factor = model.scenario.whistle.idle_solve_factor if idle else 1.0
                 req.solved = model.handling.uniform() < spec.solve_prob * factor
+                gaming = model.handling.uniform() < model.scenario.ranking.pressure.gaming
+                req.gamed = not req.solved and gaming and model.pressured[req.street] and level <= B
+                if req.gamed:
+                    rec.count("gamed")
                 rec.closed(env.now, req, level)
                 rec.note(env.now, req, "closed", f"at level {'ABCD'[level]}, "
                          f"{'solved' if req.solved else 'not solved'}")
@@ -63,7 +69,7 @@ def work(model, req: Request, level: int, deadline: float):
         if not (yield turn):
             return False
     rec.responded(env.now, req)
-    effort = model.effort[level]()
+    effort = model.effort[level]() * pace(model, req, level)
     rec.work(POOLS[level], env.now, effort)
     yield env.timeout(effort)
     pool.release()
@@ -78,3 +84,8 @@ def handler(model, req: Request, level: int):
         return model.coordinators[model.city.streets[req.street].district]
     return model.city_staff
 
+
+
+def pace(model, req: Request, level: int) -> float:
+    """Handling-time factor: a street named at the monthly meeting works faster at A and B."""
+    return model.pace[req.street] if level <= B else 1.0

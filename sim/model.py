@@ -76,6 +76,10 @@ class Model:
         self.recorder = Recorder(s.horizon, len(self.city.streets), month_of_day(s.start_date, days), limits,
                                  ([c.name for c in s.demand.categories], self.urgencies), replication, sink,
                                  trace=trace)
+        self.pace = [1.0] * len(self.city.streets)  # handling-time factor (1 - speedup when named)
+        self.pressured = [False] * len(self.city.streets)
+        self.topic_factor = [1.0] * len(s.demand.categories)  # share of a category's problems still arising
+        self.topics_chosen: set[int] = set()
         self._plan_demand()
         self._build_samplers()
         self._build_handlers()
@@ -169,7 +173,7 @@ class Model:
     # --- elaborate and run -----------------------------------------------------------------------
     def run(self) -> Recorder:
         """Simulate to the horizon and return the recorder holding the statistics."""
-        from . import demand  # the processes import Model's helpers; import here to keep one direction
+        from . import demand, governance  # the processes use Model; import here to keep one direction
 
         env = self.env
         for street in self.city.streets:
@@ -178,6 +182,7 @@ class Model:
         if self.scenario.demand.script:
             env.process(demand.scripted(self))
         env.process(self._days())
+        env.process(governance.monthly(self))
         env.run(until=self.horizon)
         self.recorder.end_of_day(self.recorder.days - 1)
         self.recorder.close_horizon()

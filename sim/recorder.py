@@ -19,7 +19,8 @@ RECORD_COLUMNS = (
     "replication", "id", "kind", "street", "community", "grid", "category", "needed_level", "urgency",
     "channel", "repeat", "proactive", "appeared_min", "raised_min", "ticket_min", "response_min",
     "closed_min", "evaluated_min", "call_attempts", "call_wait_min", "misdispatched", "bounces", "path",
-    "whistle", "whistle_reports", "whistle_late", "whistle_idle", "solved", "satisfied", "outcome",
+    "whistle", "whistle_reports", "whistle_late", "whistle_idle", "solved", "reported_solved", "satisfied",
+    "outcome",
 )
 
 
@@ -85,13 +86,13 @@ class Recorder:
         self.months = month_of_day[-1] + 1
         self.streets = streets
         c = self.counts = dict.fromkeys((
-            "requests", "problems", "consultations", "proactive", "repeats", "never_raised",
+            "requests", "problems", "consultations", "proactive", "repeats", "never_raised", "prevented",
             "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued",
             "consult_on_call", "consult_callback",
             "tickets", "misdispatched", "forwarded", "escalated", "responded", "response_sum", "closed",
             "resolve_sum", "completed_in_time", "due", "solved_closed",
             "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
-            "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished",
+            "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished", "gamed",
         ), 0)
         c["wait_sum"] = 0.0
         self.closed_at = [0, 0, 0, 0]
@@ -107,6 +108,9 @@ class Recorder:
         cells = streets * self.months
         self.street_month = {key: [0] * cells for key in (
             "requests", "tickets", "closed", "evaluated", "responded", "solved", "satisfied")}
+        self.category_month = [[0] * self.months for _ in self.category_names]
+        self.named: list[tuple[int, list[int]]] = []  # (month, streets named at its end)
+        self.topics: list[tuple[int, float, str, float]] = []  # (month, chosen at, category, in effect from)
         self.sink = sink
         self.chunk = chunk
         self.rows: Optional[list[tuple]] = [] if sink is not None else None
@@ -143,6 +147,7 @@ class Recorder:
             c["consultations"] += 1
         else:
             c["problems"] += 1
+            self.category_month[req.category][self.month_of_day[self._day(now)]] += 1
             if req.repeat:
                 c["repeats"] += 1
             if req.proactive:
@@ -246,13 +251,14 @@ class Recorder:
         c = self.counts
         c["evaluated"] += 1
         c["eval_responded"] += responded
-        c["eval_solved"] += req.solved
+        reported = req.solved or req.gamed
+        c["eval_solved"] += reported
         c["eval_satisfied"] += bool(req.satisfied)
         d, cell = self._day(now), self._cell(req.street, now)
         for table, index in ((self.day, d), (self.street_month, cell)):
             table["evaluated"][index] += 1
             table["responded"][index] += responded
-            table["solved"][index] += req.solved
+            table["solved"][index] += reported
             table["satisfied"][index] += bool(req.satisfied)
 
     def end_of_day(self, day: int) -> None:
@@ -296,7 +302,7 @@ class Recorder:
             self.urgency_names[req.urgency], req.channel, req.repeat, req.proactive, req.appeared,
             req.raised, req.ticket, req.response, req.closed, req.evaluated, req.attempts, req.wait,
             req.misdispatched, req.bounces, req.path, req.whistle, req.reports, req.late_reports,
-            req.idle_reports, req.solved, req.satisfied, req.outcome,
+            req.idle_reports, req.solved, req.solved or req.gamed, req.satisfied, req.outcome,
         ))
         if len(self.rows) >= self.chunk:
             self.flush()

@@ -24,7 +24,7 @@ class Request:
         "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel",
         "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
         "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
-        "idle_reports", "solved", "satisfied", "outcome",
+        "idle_reports", "solved", "gamed", "satisfied", "outcome",
     )
 
     def __init__(self, rid: int, kind: str, street: int, community: int, grid: int, category: int,
@@ -45,6 +45,7 @@ class Request:
         self.whistle = ""
         self.reports = self.late_reports = self.idle_reports = 0
         self.solved = False
+        self.gamed = False  # closed unsolved but reported solved under ranking pressure
         self.satisfied = None
         self.outcome = OPEN
 

@@ -14,7 +14,9 @@ from typing import Callable, Optional
 import pandas as pd
 
 from . import metrics
+from .governance import street_scores
 from .model import Model
+from .ranking import rank
 from .recorder import RECORD_COLUMNS, Recorder
 from .schema import Scenario
 
@@ -28,6 +30,7 @@ class Result:
     metrics: dict[str, float]
     timeseries: pd.DataFrame
     streets: pd.DataFrame
+    topics: pd.DataFrame
     issues: Optional[pd.DataFrame] = None
     trace: list[tuple] = field(default_factory=list)
     events: int = 0
@@ -52,7 +55,8 @@ def simulate(scenario: Scenario, seed: Optional[int] = None, replication: int = 
     rec = model.run()
     issues = pd.DataFrame.from_records(rows, columns=list(RECORD_COLUMNS)) if records else None
     return Result(scenario, replication, metrics.compute(rec), timeseries_table(rec, scenario.start_date),
-                  streets_table(rec, scenario.ranking, [s.name for s in model.city.streets]), issues,
+                  streets_table(rec, scenario.ranking, [s.name for s in model.city.streets]), topics_table(rec),
+                  issues,
                   rec.events or [], scheduled_events(model.env))
 
 
@@ -82,16 +86,16 @@ def timeseries_table(rec: Recorder, start: dt.date) -> pd.DataFrame:
 
 
 def streets_table(rec: Recorder, ranking, names: list[str]) -> pd.DataFrame:
-    """One row per street and month: volumes, the three rates and the month's rank (1 = best).
+    """One row per street and month: volumes, the three rates, score, rank (1 = best) and whether named.
 
-    A street's score is the weighted mean of its three rates (weights from
-    ``ranking``); streets with no evaluation that month are not ranked. Ties
-    are broken by street number, so ranks are reproducible.
+    Scores and ranks are those the monthly meeting used (``sim.ranking``);
+    ``named`` marks the bottom streets named at the month's end when ranking
+    pressure is on.
     """
-    sm = rec.street_month
+    sm, months = rec.street_month, rec.months
     frame = pd.DataFrame({
-        "street": [s for s in range(rec.streets) for _ in range(rec.months)],
-        "month": [m for _ in range(rec.streets) for m in range(rec.months)],
+        "street": [s for s in range(rec.streets) for _ in range(months)],
+        "month": [m for _ in range(rec.streets) for m in range(months)],
         **{key: sm[key] for key in ("requests", "tickets", "closed", "evaluated")},
     })
     frame.insert(1, "street_name", [names[s] for s in frame["street"]])
@@ -99,11 +103,15 @@ def streets_table(rec: Recorder, ranking, names: list[str]) -> pd.DataFrame:
     frame["response_rate"] = pd.Series(sm["responded"]) / evaluated
     frame["resolution_rate"] = pd.Series(sm["solved"]) / evaluated
     frame["satisfaction_rate"] = pd.Series(sm["satisfied"]) / evaluated
-    weights = (ranking.response, ranking.resolution, ranking.satisfaction)
-    frame["score"] = (weights[0] * frame["response_rate"] + weights[1] * frame["resolution_rate"]
-                      + weights[2] * frame["satisfaction_rate"]) / sum(weights)
-    ordered = frame.sort_values(["month", "score", "street"], ascending=[True, False, True], na_position="last")
-    ordered["rank"] = ordered.groupby("month").cumcount() + 1
-    ordered.loc[ordered["score"].isna(), "rank"] = pd.NA
-    frame["rank"] = ordered["rank"].astype("Int64")
+    scores = [street_scores(rec, m, ranking.weights) for m in range(months)]
+    ranks = [rank(month) for month in scores]
+    frame["score"] = [scores[m][s] for s, m in zip(frame["street"], frame["month"])]
+    frame["rank"] = pd.array([ranks[m][s] for s, m in zip(frame["street"], frame["month"])]).astype("Int64")
+    named = {(month, street) for month, streets in rec.named for street in streets}
+    frame["named"] = [(m, s) in named for s, m in zip(frame["street"], frame["month"])]
     return frame
+
+
+def topics_table(rec: Recorder) -> pd.DataFrame:
+    """The monthly topics chosen: month, category, when chosen and when the fixes take effect (minutes)."""
+    return pd.DataFrame(rec.topics, columns=["month", "chosen_min", "category", "effective_min"])

@@ -349,18 +349,55 @@ class Evaluation(Section):
     repeat_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 4320.0, "cv": 1.0})
 
 
+class Pressure(Section):
+    """What naming the bottom streets does to them the following month (MODEL.md 2.10).
+
+    Named streets work harder: their A- and B-level effort and lead times
+    shrink by ``speedup``. They may also game the ranking ("ranking over
+    solving" [000]): a share ``gaming`` of their unsolved closures is reported
+    solved, which lifts their resolution rate now and brings repeat requests
+    later.
+    """
+
+    enabled: bool = False
+    bottom: NonNegativeInt = Field(3, description="streets named at the monthly meeting [002]")
+    speedup: Share = Field(0.2, description="cut in named streets' handling times next month (assumption)")
+    gaming: Probability = Field(0.0, description="share of named streets' unsolved closures reported solved")
+
+
 class Ranking(Section):
     """Monthly ranking of streets by a weighted score of the three rates (MODEL.md 2.10)."""
 
     response: NonNegativeFloat = 1.0
     resolution: NonNegativeFloat = 1.0
     satisfaction: NonNegativeFloat = 1.0
+    pressure: Pressure = Pressure()
+
+    @property
+    def weights(self) -> tuple[float, float, float]:
+        return self.response, self.resolution, self.satisfaction
 
     @model_validator(mode="after")
     def _some_weight(self):
         if self.response + self.resolution + self.satisfaction <= 0:
             raise ValueError("at least one ranking weight must be above 0")
         return self
+
+
+class Topics(Section):
+    """Monthly topic (每月一题, MODEL.md 2.11): the city fixes the root causes of one hard category a month.
+
+    At each month's end the city picks, among ``candidates`` not chosen before,
+    the category with the most requests that month; ``lag`` later its arrival
+    rate is cut by ``reduction``. Published: 27 problems in 2021 [002], 17 in
+    2022, 18 in 2023, 13 in 2024 (issue 3).
+    """
+
+    enabled: bool = False
+    candidates: list[str] = Field(default_factory=list, description="categories the city may pick; empty: any")
+    per_month: PositiveInt = Field(1, description="topics chosen each month (2021: 27 problems in 12 months)")
+    lag: Duration = Field(60 * 1440.0, description="time for root-cause fixes to take effect (assumption)")
+    reduction: Share = Field(0.3, description="cut in the category's arrival rate once in effect (assumption)")
 
 
 def _default_limits() -> dict[str, TimeLimit]:
@@ -395,6 +432,7 @@ class Scenario(Section):
     time_limits: dict[str, TimeLimit] = Field(default_factory=_default_limits)
     evaluation: Evaluation = Evaluation()
     ranking: Ranking = Ranking()
+    topics: Topics = Topics()
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named overrides of this scenario, stating only what changes")
 
@@ -410,6 +448,11 @@ class Scenario(Section):
             if classes:
                 raise ValueError(f"demand.categories.{index}.urgency: unknown class {', '.join(classes)}; "
                                  f"time_limits defines: {', '.join(self.time_limits)}")
+        names = [c.name for c in self.demand.categories]
+        unknown = [c for c in self.topics.candidates if c not in names]
+        if unknown:
+            raise ValueError(f"topics.candidates: unknown category {', '.join(unknown)}; "
+                             f"the categories are: {', '.join(names)}")
         streets = self.organisation.districts * self.organisation.streets_per_district
         for index, item in enumerate(self.demand.script):
             if item.street >= streets:

@@ -48,7 +48,7 @@ def blow(model, req: Request):
     yield env.timeout(max(reports) - env.now)
     rec.note(env.now, req, "reported", f"all teams on site after {env.now - blown:.0f} min"
              f"{', some late' if req.late_reports else ''}{', one present but not working' if any_idle else ''}")
-    yield env.timeout(model.effort[1]())
+    yield env.timeout(model.effort[1]() * model.pace[req.street])
     for (pool, on_call), start in zip(teams, sent):
         rec.work("on_call_forces" if on_call else "stationed_forces", start, env.now - start)
         pool.release()

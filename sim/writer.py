@@ -28,7 +28,8 @@ RECORD_SCHEMA = pa.schema([
         pa.int32(), pa.int64(), pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.string(), pa.string(),
         pa.string(), pa.string(), pa.int32(), pa.bool_(), pa.float64(), pa.float64(), pa.float64(),
         pa.float64(), pa.float64(), pa.float64(), pa.int32(), pa.float64(), pa.bool_(), pa.int32(),
-        pa.string(), pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.bool_(), pa.bool_(), pa.string(),
+        pa.string(), pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.bool_(), pa.bool_(), pa.bool_(),
+        pa.string(),
     ))
 ])
 
@@ -110,7 +111,7 @@ def write_results(out: Path, scenario: Scenario, reps: list, summary: dict[str, 
         "gridgov_version": version, "metrics": summary,
     })
     write_table(out / "replications.csv", pd.DataFrame([replication_row(scenario, rep) for rep in reps]))
-    for name in ("timeseries", "streets"):
+    for name in ("timeseries", "streets", "topics"):
         frames = [getattr(rep, name).assign(scenario=scenario.name, replication=rep.replication) for rep in reps]
         table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         leading = ["scenario", "replication"]
