@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 import time
@@ -18,6 +19,16 @@ from pathlib import Path
 
 
 EXIT_INPUT, EXIT_FAILURE = 2, 1
+RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv",
+                "scenario.resolved.yaml", "issues.parquet", "provenance.json")
+
+
+def remove(path: Path) -> None:
+    """Delete a file or a folder, if it is there."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def whole_number(least: int):
@@ -92,7 +103,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.sets, args.variant)
     if args.seed is not None:
         scenario = scenario.model_copy(update={"seed": args.seed})
-    out = args.out or Path("results") / scenario.name.replace(":", "-")
+    out = args.out or Path("results") / (re.sub(r"[^A-Za-z0-9._-]+", "-", scenario.name).strip(".-") or "scenario")
     if out.exists() and not out.is_dir():
         from sim import ScenarioError
         raise ScenarioError("is a file; --out must name a folder (it is created if missing)", out, "--out")
@@ -102,10 +113,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         from sim import ScenarioError
         raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
                             out, "--out") from None
+    for stale in RESULT_FILES:  # a reused folder must not mix this run with an earlier one
+        (out / stale).unlink(missing_ok=True)
     parts = None
     if args.records:
         parts = out / ".records"
-        shutil.rmtree(parts, ignore_errors=True)
+        remove(parts)
         parts.mkdir()
     partial = out / "replications.partial.csv"
     partial.unlink(missing_ok=True)
@@ -136,7 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if parts is not None:
             merge_parquet([r.records for r in reps], out / "issues.parquet")
     if parts is not None:
-        shutil.rmtree(parts, ignore_errors=True)
+        remove(parts)
     wall = time.perf_counter() - clock
     write_json(out / "provenance.json", provenance(__version__, wall, args.workers, len(reps),
                                                    sum(r.events for r in reps), started))

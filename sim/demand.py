@@ -21,7 +21,8 @@ from .request import ANSWERED, CALLBACK, CONSULTATION, PROBLEM, Request
 from .schema import LEVELS
 
 INF = math.inf
-GOLDEN = 0.6180339887498949  # spreads the patrol rounds of neighbouring grids over the day
+FOUND = ("patrol", "home_visit", "volunteer")  # proactive discovery, before any complaint
+COMMUNITY_INTAKE = ("grid_worker", "group_chat", *FOUND)
 
 
 def poisson_times(model, stream, rate_per_minute: float):
@@ -40,21 +41,40 @@ def poisson_times(model, stream, rate_per_minute: float):
             yield t
 
 
+class StreetDraws:
+    """The streams tied to one street's requests, drawn once per request when it appears.
+
+    Separate streams for what a request is (``kind``), when its resident
+    raises it, and its caller's first patience and talk time, so that changing
+    one distribution, or the hotline, leaves the others' draws untouched.
+    """
+
+    def __init__(self, model, purpose: str):
+        st, s = model.streams, model.scenario
+        self.stream = st[purpose]
+        self.raise_delay = s.demand.raise_delay.sampler(st[f"{purpose}/raise"])
+        self.patience = s.hotline.patience.sampler(st[f"{purpose}/patience"])
+        self.talk = s.hotline.talk_time.sampler(st[f"{purpose}/talk"])
+
+    def caller(self, req: Request) -> None:
+        """The resident's patience on a first call, and how long that call will take."""
+        req.patience, req.talk = self.patience(), self.talk()
+
+
 def problem_arrivals(model, street):
     """The problems of one street."""
-    stream = model.streams[f"arrivals/street-{street.index}"]
-    raise_delay = model.scenario.demand.raise_delay.sampler(stream)
+    draws = StreetDraws(model, f"arrivals/street-{street.index}")
     rate = street.households * model.scenario.demand.problems_per_household_per_year / (365.0 * 1440.0)
     env = model.env
-    for t in poisson_times(model, stream, rate):
+    for t in poisson_times(model, draws.stream, rate):
         yield env.timeout(t - env.now)
-        new_problem(model, street, stream, raise_delay)
+        new_problem(model, street, draws)
 
 
 def consultation_arrivals(model, street):
     """The questions residents of one street ask the hotline or online."""
-    stream = model.streams[f"consultations/street-{street.index}"]
-    c = model.scenario.consultation
+    draws = StreetDraws(model, f"consultations/street-{street.index}")
+    stream, c = draws.stream, model.scenario.consultation
     rate = street.households * c.per_household_per_year / (365.0 * 1440.0)
     env = model.env
     for t in poisson_times(model, stream, rate):
@@ -65,28 +85,28 @@ def consultation_arrivals(model, street):
         req = Request(model.next_id(), CONSULTATION, street.index, community.index,
                       community.grid_of(household), -1, 0, model.consultation_urgency,
                       "online" if online else "hotline", env.now)
+        draws.caller(req)
         env.process(consultation_life(model, req))
 
 
 def scripted(model):
     """Problems placed by hand in the scenario (``demand.script``), in time order."""
-    stream = model.streams["script"]
-    raise_delay = model.scenario.demand.raise_delay.sampler(stream)
+    draws = StreetDraws(model, "script")
     env = model.env
     for item in sorted(model.scenario.demand.script, key=lambda p: p.at):
         if item.at >= model.horizon:
             return
         yield env.timeout(item.at - env.now)
-        street = model.city.streets[item.street]
-        new_problem(model, street, stream, raise_delay, item)
+        new_problem(model, model.city.streets[item.street], draws, item)
 
 
-def new_problem(model, street, stream, raise_delay, item=None) -> None:
-    """A problem appears now: draw what it is, when it will be raised and whether a patrol finds it first.
+def new_problem(model, street, draws: StreetDraws, item=None) -> None:
+    """A problem appears now: what it is, when its resident raises it, and who finds it first.
 
-    The same number of draws is made whatever the outcome, so that later
-    problems of the street do not depend on earlier outcomes.
+    The same draws are made whatever the outcome, so that later problems of
+    the street do not depend on earlier outcomes.
     """
+    stream = draws.stream
     uniform = stream.uniform
     household = int(uniform() * street.households) if item is None else item.household % street.households
     category_index = stream.choice(model.category_cum)
@@ -96,8 +116,9 @@ def new_problem(model, street, stream, raise_delay, item=None) -> None:
     needed = stream.choice(category.level_cum)
     urgency = category.urgency_index[stream.choice(category.urgency_cum)]
     channel = model.channels[stream.choice(model.channel_cum)]
-    raises, delay = uniform() < model.scenario.demand.raise_prob, raise_delay()
-    seen, u_patrol = uniform() < category.visible, uniform()
+    raises, delay = uniform() < model.scenario.demand.raise_prob, draws.raise_delay()
+    visible, u_patrol, mentions = uniform() < category.visible, uniform(), uniform() < model.visit_detect
+    to_volunteer = stream.exponential()
     prevented = uniform() >= model.topic_factor[category_index]  # a monthly topic fixed its root cause
     if item is not None:
         needed = LEVELS.index(item.level) if item.level else needed
@@ -108,45 +129,31 @@ def new_problem(model, street, stream, raise_delay, item=None) -> None:
         return
     community = street.community_of(household)
     grid = community.grid_of(household)
-    now = model.env.now
-    t_raise = now + delay if raises else INF
-    t_found = patrol_finds(model, community, grid, now, u_patrol) if seen else INF
-    start = min(t_raise, t_found)
+    now, work = model.env.now, model.gridwork
+    found = [
+        (now + delay if raises else INF, channel),
+        (work.patrol_finds(community, grid, now, u_patrol) if visible else INF, "patrol"),
+        (work.visit_finds(community, household, now) if mentions else INF, "home_visit"),
+        (work.volunteer_finds(now, to_volunteer) if visible else INF, "volunteer"),
+    ]
+    start, how = min(found, key=lambda pair: pair[0])  # ties: the resident first, then patrol, visit, volunteer
     if start >= model.horizon:
         if start == INF:
             model.recorder.never_raised()
         return
     req = Request(model.next_id(), PROBLEM, street.index, community.index, grid, category_index,
-                  needed, urgency, channel, now)
-    model.env.process(problem_life(model, req, start - now, t_found < t_raise))
+                  needed, urgency, how, now)
+    req.proactive = how in FOUND
+    draws.caller(req)
+    model.env.process(problem_life(model, req, start - now))
 
 
-def patrol_finds(model, community, grid: int, now: float, u: float) -> float:
-    """When a patrol of ``grid`` first sees a visible problem that appeared ``now``.
-
-    Patrols pass every ``patrol_interval``, each covering ``patrol_households /
-    households`` of the grid; the round that sees the problem is geometric.
-    """
-    g = model.scenario.grid
-    coverage = min(1.0, g.patrol_households * community.grids / community.households)
-    if coverage <= 0:
-        return INF
-    interval = g.patrol_interval
-    phase = ((grid * GOLDEN) % 1.0) * interval
-    first = math.ceil((now - phase) / interval)
-    rounds = 0 if coverage >= 1 else math.floor(math.log(1.0 - u) / math.log(1.0 - coverage))
-    return phase + (first + rounds) * interval
-
-
-def problem_life(model, req: Request, delay: float, proactive: bool):
+def problem_life(model, req: Request, delay: float):
     """A problem from the moment it is raised (or found) to its follow-up evaluation."""
     env, rec = model.env, model.recorder
     if delay > 0:
         yield env.timeout(delay)
     req.raised = env.now
-    req.proactive = proactive
-    if proactive:
-        req.channel = "patrol"
     rec.raised(env.now, req)
     rec.note(env.now, req, "raised", req.channel)
     if req.channel == "hotline":
@@ -155,7 +162,9 @@ def problem_life(model, req: Request, delay: float, proactive: bool):
             return
     elif req.channel == "online":
         yield env.timeout(model.online_delay())
-    if req.channel in ("grid_worker", "patrol"):
+    elif req.channel == "group_chat":  # read when the grid worker is next on shift
+        yield env.timeout(model.calendar.finish(env.now, model.scenario.grid.chat_pickup) - env.now)
+    if req.channel in COMMUNITY_INTAKE:
         yield from community_intake(model, req)
     else:
         yield from dispatch_ticket(model, req)
@@ -170,7 +179,7 @@ def repeat_of(model, req: Request, delay: float) -> None:
         return
     again = Request(model.next_id(), PROBLEM, req.street, req.community, req.grid, req.category,
                     req.needed, req.urgency, "hotline", req.appeared, req.repeat + 1)
-    model.env.process(problem_life(model, again, delay, False))
+    model.env.process(problem_life(model, again, delay))
 
 
 def consultation_life(model, req: Request):

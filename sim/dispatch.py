@@ -21,6 +21,7 @@ def dispatch_ticket(model, req: Request):
     open_ticket(model, req)
     rec.note(env.now, req, "ticket", "the centre writes a ticket")
     yield env.timeout(model.dispatch_delay())
+    rec.count("dispatched")
     rightly = model.dispatching.uniform() < model.scenario.dispatch.accuracy
     if not rightly:
         req.misdispatched = True

@@ -1,6 +1,7 @@
 """Handling at levels A-D and escalation (MODEL.md 2.5, 2.7, 2.8).
 
-A level first needs a handler (A: the grid's worker; B: the forces the
+A level first needs a handler (A: the grid's worker, on shift and with
+only the share of the shift its other duties leave; B: the forces the
 whistle summons; C: district coordinators; D: city departments), who
 responds to the resident when starting and works the ``effort``; then the
 matter takes its ``lead_time`` of calendar time. It closes at this level if
@@ -68,10 +69,19 @@ def work(model, req: Request, level: int, deadline: float):
             pool.give_up_after(turn, max(0.0, deadline - env.now))
         if not (yield turn):
             return False
-    rec.responded(env.now, req)
     effort = model.effort[level]() * pace(model, req, level)
-    rec.work(POOLS[level], env.now, effort)
-    yield env.timeout(effort)
+    if level == A:  # on shift, between chores, patrols and home visits
+        start = model.calendar.next_on(env.now)
+        if start > env.now:
+            yield env.timeout(start - env.now)
+        rec.responded(env.now, req)
+        rec.work(POOLS[level], env.now, effort)
+        finish = model.calendar.finish(env.now, effort / model.gridwork.handling_share[req.community])
+        yield env.timeout(finish - env.now)
+    else:
+        rec.responded(env.now, req)
+        rec.work(POOLS[level], env.now, effort)
+        yield env.timeout(effort)
     pool.release()
     return True
 

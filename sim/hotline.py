@@ -3,8 +3,10 @@
 A call takes a line if one is free (otherwise the caller hears busy), waits
 for an agent as long as the caller's patience lasts, and talks. A caller who
 hears busy or hangs up may redial after a while, up to ``max_attempts``.
-Patience is drawn for every call that waits or not, so that adding agents
-does not shift the patience of later callers (common random numbers).
+The first attempt's patience and talk time are drawn when the request
+appears, from its street's streams, so adding agents or lines does not
+change them (common random numbers); redials draw from the hotline's own
+streams.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ def call(model, req: Request):
     agents = model.agents
     while True:
         req.attempts += 1
-        patience = model.patience()
+        first = req.attempts == 1 and req.patience is not None
+        patience = req.patience if first else model.patience()
         if model.busy_lines >= h.lines:
             rec.call_blocked()
             rec.note(env.now, req, "busy", f"attempt {req.attempts}: every line is busy")
@@ -34,7 +37,7 @@ def call(model, req: Request):
                 wait = env.now - arrived
                 req.wait += wait
                 rec.call_answered(env.now, wait, h.service_level_threshold)
-                talk = model.talk()
+                talk = req.talk if first else model.talk()
                 rec.note(env.now, req, "answered", f"attempt {req.attempts}, waited {wait:.1f} min")
                 rec.work("hotline_agents", env.now, talk)
                 yield env.timeout(talk)

@@ -75,7 +75,7 @@ def apply_sets(raw: dict, origins: dict, sets: Iterable[str]) -> tuple[dict, dic
             raise ScenarioError(f"'{item}' is not KEY=VALUE (for example grid.households=300)", "--set")
         try:
             value = yaml.safe_load(text)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError):  # kept as text for the schema to judge
             value = text
         path = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
         _set_path(raw, path, value, item)

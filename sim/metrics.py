@@ -33,9 +33,11 @@ DEFINITIONS: dict[str, str] = {
     "hotline_mean_wait_min": "mean wait of answered calls, minutes (average speed of answer)",
     "hotline_service_level": "calls answered within the service-level threshold / call attempts that got a line",
     "hotline_lost": "requests whose caller gave up before getting through",
-    "consultation_on_call_rate": "consultations answered from the knowledge base / consultations answered",
-    "forwarded_to_utility": "utility tickets that reached a street and had to be passed on (street dispatch)",
-    "misdispatch_rate": "tickets the centre first sent to the wrong receiver / all tickets",
+    "consultation_on_call_rate": "consultations answered at once from the knowledge base (on the call, or online) "
+                                 "/ consultations answered",
+    "forwarded_to_utility": "utility tickets that reached a street (by street dispatch, or from a grid worker) "
+                            "and had to be passed on",
+    "misdispatch_rate": "tickets the centre first sent to the wrong receiver / tickets the centre dispatched",
     "whistles": "whistles blown by streets (B-level matters)",
     "whistles_enforcement": "enforcement whistles (joint enforcement of disorder)",
     "whistles_emergency": "emergency whistles (fire, flood, underground pipes)",
@@ -46,7 +48,7 @@ DEFINITIONS: dict[str, str] = {
     "whistle_idle_rate": "department reports 'present but not working' / department reports",
     "share_closed_in_community": "tickets closed at level A / closed tickets",
     "share_closed_in_street": "tickets closed at level A or B (within the street) / closed tickets",
-    "escalation_rate": "escalations (one per level passed up) / closed tickets",
+    "escalation_rate": "closed tickets that were escalated at least once / closed tickets",
     "proactive_share": "problems found on patrol before any complaint / problems entering for the first time",
     "repeat_share": "repeat requests / handling requests",
     "solved_at_closure_rate": "closed tickets whose problem was really solved / closed tickets",
@@ -55,11 +57,11 @@ DEFINITIONS: dict[str, str] = {
     "gamed_closures": "unsolved closures that a street under ranking pressure reported as solved",
     "open_at_end": "requests not finished at the horizon (in a call, in handling, or waiting)",
     "mean_backlog": "time-weighted mean number of open tickets",
-    "grid_worker_utilisation": "grid workers' busy time / (grid workers x horizon)",
+    "grid_worker_utilisation": "grid workers' time on chores, patrols, home visits and matters / their working time",
     "hotline_agent_utilisation": "agents' talk time / (agents x horizon)",
     "street_centre_utilisation": "street dispatchers' triage time / (dispatchers x horizon)",
-    "stationed_force_utilisation": "stationed teams' time from summons to end of work / (teams x horizon)",
-    "on_call_force_utilisation": "on-call teams' time from summons to end of work / (teams x horizon)",
+    "stationed_force_utilisation": "stationed teams' time from setting off to end of work / (teams x horizon)",
+    "on_call_force_utilisation": "on-call teams' time from setting off to end of work / (teams x horizon)",
     "district_utilisation": "C-level coordinators' busy time / (coordinators x horizon)",
     "city_utilisation": "D-level handlers' busy time / (handlers x horizon)",
 }
@@ -77,7 +79,9 @@ def compute(rec: Recorder) -> dict[str, float]:
     """Every metric of one replication, in a fixed order."""
     c, horizon = rec.counts, rec.horizon
     first_time = c["problems"] - c["repeats"]
-    utilisation = {pool: ratio(rec.busy[pool], rec.capacity[pool] * horizon) for pool in rec.capacity}
+    for pool, on_call in (("stationed_forces", False), ("on_call_forces", True)):
+        rec.busy[pool] = rec.teams_out[on_call].mean(horizon) * horizon
+    utilisation = {pool: ratio(rec.busy[pool], rec.capacity[pool]) for pool in rec.capacity}
     m: dict[str, float] = {
         "requests": c["requests"],
         "handling_requests": c["problems"],
@@ -100,7 +104,7 @@ def compute(rec: Recorder) -> dict[str, float]:
         "hotline_lost": c["lost"],
         "consultation_on_call_rate": ratio(c["consult_on_call"], c["consult_on_call"] + c["consult_callback"]),
         "forwarded_to_utility": c["forwarded"],
-        "misdispatch_rate": ratio(c["misdispatched"], c["tickets"]),
+        "misdispatch_rate": ratio(c["misdispatched"], c["dispatched"]),
         "whistles": c["whistles"],
         **{f"whistles_{kind}": rec.whistles_by_kind.get(kind, 0) for kind in WHISTLE_KINDS},
         "whistle_on_time_rate": ratio(c["reports_on_time"], c["reports"]),
@@ -108,7 +112,7 @@ def compute(rec: Recorder) -> dict[str, float]:
         "whistle_idle_rate": ratio(c["reports_idle"], c["reports"]),
         "share_closed_in_community": ratio(rec.closed_at[0], c["closed"]),
         "share_closed_in_street": ratio(rec.closed_at[0] + rec.closed_at[1], c["closed"]),
-        "escalation_rate": ratio(c["escalated"], c["closed"]),
+        "escalation_rate": ratio(c["closed_escalated"], c["closed"]),
         "proactive_share": ratio(c["proactive"], first_time),
         "repeat_share": ratio(c["repeats"], c["problems"]),
         "solved_at_closure_rate": ratio(c["solved_closed"], c["closed"]),

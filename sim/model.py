@@ -16,6 +16,8 @@ from typing import Callable, Optional
 
 import simpy
 
+from .calendar import WorkCalendar
+from .gridworker import GridWork
 from .organisation import City, build_city
 from .pool import Pool
 from .recorder import Recorder
@@ -66,6 +68,10 @@ class Model:
         s = self.scenario = scenario
         self.env = simpy.Environment()
         self.city: City = build_city(scenario)
+        shift = s.grid.shift
+        self.calendar = WorkCalendar(shift.start, shift.end, shift.days, s.start_date.weekday())
+        self.gridwork = GridWork(s, self.city, self.calendar)
+        self.visit_detect = s.grid.home_visit_detect
         self.streams = Streams(scenario.seed, replication)
         self.horizon = s.horizon
         self.urgencies = list(s.time_limits)
@@ -144,7 +150,9 @@ class Model:
         rec.set_capacity("hotline_agents", s.hotline.agents)
         workers = s.grid.workers_per_grid
         self.grid_workers = [Pool(env, workers) for _ in range(city.grids)]
-        rec.set_capacity("grid_workers", workers * city.grids)
+        working = self.calendar.working_minutes(s.horizon)
+        duties = sum((1.0 - share) * c.grids for share, c in zip(self.gridwork.handling_share, city.communities))
+        rec.set_capacity("grid_workers", workers * city.grids, working, workers * duties * working)
         staff = s.organisation.street_centre_staff
         self.centres = [Pool(env, staff) for _ in city.streets]
         rec.set_capacity("street_centres", staff * len(city.streets))

@@ -89,7 +89,7 @@ class Recorder:
             "requests", "problems", "consultations", "proactive", "repeats", "never_raised", "prevented",
             "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued",
             "consult_on_call", "consult_callback",
-            "tickets", "misdispatched", "forwarded", "escalated", "responded", "response_sum", "closed",
+            "tickets", "dispatched", "misdispatched", "forwarded", "escalated", "closed_escalated", "responded", "response_sum", "closed",
             "resolve_sum", "completed_in_time", "due", "solved_closed",
             "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
             "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished", "gamed",
@@ -101,6 +101,7 @@ class Recorder:
         self.busy: dict[str, float] = {}
         self.capacity: dict[str, int] = {}
         self.backlog = Level()
+        self.teams_out = {False: Level(), True: Level()}  # whistle teams away from base: stationed, on call
         self.resolve_hist = Histogram()
         self.day = {key: [0] * self.days for key in (
             "arrivals", "tickets", "closed", "backlog", "evaluated", "responded", "solved", "satisfied", "answered")}
@@ -129,10 +130,11 @@ class Recorder:
         if self.events is not None:
             self.events.append((now, req.id, event, detail))
 
-    def set_capacity(self, pool: str, units: int) -> None:
-        """Declare how many handlers a pool has, for its utilisation."""
-        self.capacity[pool] = self.capacity.get(pool, 0) + units
-        self.busy.setdefault(pool, 0.0)
+    def set_capacity(self, pool: str, units: int, minutes: Optional[float] = None, duties: float = 0.0) -> None:
+        """Declare a pool's handlers, for its utilisation: ``units`` available ``minutes`` each (default:
+        the whole horizon), already busy for ``duties`` minutes in all with other work."""
+        self.capacity[pool] = self.capacity.get(pool, 0.0) + units * (self.horizon if minutes is None else minutes)
+        self.busy[pool] = self.busy.get(pool, 0.0) + duties
 
     def work(self, pool: str, start: float, duration: float) -> None:
         """A handler of ``pool`` works from ``start`` for ``duration`` (clipped at the horizon)."""
@@ -193,7 +195,7 @@ class Recorder:
     def ticket(self, now: float, req: Request) -> None:
         c = self.counts
         c["tickets"] += 1
-        if now + self.limits[req.urgency][1] <= self.horizon:
+        if now + self.limits[req.urgency][1] < self.horizon:  # events at the horizon itself never happen
             c["due"] += 1
         self.backlog.change(now, 1)
         self.day["tickets"][self._day(now)] += 1
@@ -233,10 +235,12 @@ class Recorder:
         duration = now - req.ticket
         c["resolve_sum"] += duration
         self.resolve_hist.add(duration)
+        if len(req.path) > 1:
+            c["closed_escalated"] += 1
         self.closed_at[level] += 1
         self.resolve_sum_at[level] += duration
         limit = self.limits[req.urgency][1]
-        if duration <= limit and req.ticket + limit <= self.horizon:
+        if duration <= limit and req.ticket + limit < self.horizon:
             c["completed_in_time"] += 1
         if req.solved:
             c["solved_closed"] += 1

@@ -24,7 +24,7 @@ class Request:
         "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel",
         "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
         "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
-        "idle_reports", "solved", "gamed", "satisfied", "outcome",
+        "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk",
     )
 
     def __init__(self, rid: int, kind: str, street: int, community: int, grid: int, category: int,
@@ -48,6 +48,8 @@ class Request:
         self.gamed = False  # closed unsolved but reported solved under ranking pressure
         self.satisfied = None
         self.outcome = OPEN
+        self.patience: float | None = None  # the first call's patience and talk time, drawn when it appears
+        self.talk: float | None = None
 
 
 class Ids:

@@ -8,7 +8,7 @@ a default. Durations are held in minutes. Section names follow MODEL.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,7 +25,6 @@ from .types import (
 )
 
 LEVELS = ("A", "B", "C", "D")
-CHANNELS = ("hotline", "online", "grid_worker")
 WHISTLE_KINDS = ("enforcement", "emergency", "key_work")
 SUM_TOLERANCE = 1e-6
 
@@ -46,7 +45,7 @@ def _check_sum(shares: dict[str, float], what: str) -> dict[str, float]:
 class HouseholdSpread(Section):
     """How many households live in a community: lognormal spread around a mean."""
 
-    mean: float = Field(2500.0, gt=0, description="mean households per community")
+    mean: float = Field(2500.0, gt=0, le=1e6, description="mean households per community")
     cv: NonNegativeFloat = Field(0.6, description="coefficient of variation of community size")
     min: PositiveInt = Field(300, description="smallest community, households")
 
@@ -58,7 +57,7 @@ class Organisation(Section):
     streets_per_district: PositiveInt = 1
     communities_per_street: PositiveInt = 4
     households_per_community: HouseholdSpread = HouseholdSpread()
-    total_households: Optional[PositiveInt] = Field(
+    total_households: Optional[Annotated[int, Field(gt=0, le=10**9)]] = Field(
         None, description="scale community sizes so that the city has exactly this many households")
     community_cap: OptionalCount = Field(
         None, description="split communities above this many households into equal parts, each with its own "
@@ -79,14 +78,80 @@ class Organisation(Section):
         return self
 
 
-class GridConfig(Section):
-    """Grids of households, one grid worker each, who patrol and find visible problems."""
+class Shift(Section):
+    """Working hours of grid workers: from ``start`` to ``end`` on the working weekdays."""
 
-    households: PositiveInt = Field(500, description="households per grid (300 before Wuchang's reform, 500 after)")
-    workers_per_grid: PositiveInt = 1
-    patrol_interval: Duration = Field(1440.0, gt=0, description="time between two patrols of a grid")
+    start: Duration = Field(510.0, description="start of the shift after midnight (8h30min = 510)")
+    end: Duration = Field(1050.0, description="end of the shift after midnight (17h30min = 1050)")
+    days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4],
+                            description="working weekdays, Monday = 0 (assumption: Monday to Friday)")
+
+    @model_validator(mode="after")
+    def _sane(self):
+        if not self.start < self.end <= 1440.0:
+            raise ValueError("end: the shift must end after it starts and by midnight (at most 24h)")
+        if not self.days or any(d not in range(7) for d in self.days):
+            raise ValueError("days: list working weekdays as numbers 0 (Monday) to 6 (Sunday), at least one")
+        return self
+
+
+class GridConfig(Section):
+    """Grids of households with their grid workers: shifts, duties, patrols and home visits.
+
+    A grid worker's shift is shared between data-collection chores, patrols,
+    home visits and handling A-level matters; what the duties leave is the
+    handling share, so a matter's effort takes ``effort / share`` of working
+    time. Smaller grids leave more time and are patrolled more thoroughly.
+    """
+
+    households: PositiveInt = Field(500, description="households per grid (300 before Wuchang's reform, 500 after [004])")
+    workers_per_grid: PositiveInt = Field(1, description="one grid, one worker [004]")
+    shift: Shift = Shift()
+    data_chores_share: Share = Field(
+        0.25, description="share of working time on data collection (Wuchang cut it by more than 20% [004]; "
+                          "the level is an assumption)")
+    patrol_every: PositiveInt = Field(1, description="working days between two patrols of a grid")
     patrol_households: NonNegativeInt = Field(
-        150, description="households a patrol passes; coverage = patrol_households / households")
+        150, description="households a patrol passes; a patrol sees a visible problem with probability "
+                         "patrol_households / households of the grid (assumption)")
+    patrol_minutes_per_household: Duration = Field(0.3, description="patrol time per household passed (assumption)")
+    home_visit_target: Share = Field(0.9, description="share of households visited a year (Beijing: at least 90% [003])")
+    home_visit_minutes: Duration = Field(20.0, description="length of a home visit (assumption)")
+    home_visit_detect: Probability = Field(
+        0.3, description="probability a visited household mentions a problem it has not raised (assumption)")
+    chat_pickup: Duration = Field(30.0, description="working time before a group-chat message is picked up")
+
+    def handling_share(self, households: float) -> float:
+        """Share of a worker's shift left for A-level matters in a grid of ``households``."""
+        per_week = len(set(self.shift.days))
+        working_week = per_week * (self.shift.end - self.shift.start)
+        patrols = per_week / self.patrol_every * min(self.patrol_households, households) \
+            * self.patrol_minutes_per_household
+        visits = self.home_visit_target * households * self.home_visit_minutes * 7 / 365
+        return 1.0 - self.data_chores_share - (patrols + visits) / working_week
+
+    @model_validator(mode="after")
+    def _time_left(self):
+        share = self.handling_share(self.households)
+        if share < 0.05:
+            raise ValueError(f"households: a {self.households}-household grid leaves its worker {share:.0%} of "
+                             "the shift for handling matters after chores, patrols and home visits; at least 5% "
+                             "is needed (fewer households, fewer chores, shorter visits or patrols)")
+        return self
+
+
+class Volunteers(Section):
+    """Alley stewards and street chiefs (小巷管家, 街巷长): extra eyes that report visible problems.
+
+    A visible problem is reported by a volunteer after an exponential time
+    with rate ``per_1000_households * sighting_rate`` a day. Beijing: 23,000
+    alley stewards and 15,000 street chiefs [003].
+    """
+
+    per_1000_households: NonNegativeFloat = Field(0.0, description="volunteers per 1,000 households (0: none)")
+    sighting_rate: NonNegativeFloat = Field(
+        0.05, description="daily rate at which one volunteer per 1,000 households reports a visible problem "
+                          "(assumption)")
 
 
 class Category(Section):
@@ -109,6 +174,14 @@ class Category(Section):
     def _sums_to_one(cls, shares: dict[str, float]) -> dict[str, float]:
         return _check_sum(shares, "the shares")
 
+    @field_validator("forces")
+    @classmethod
+    def _each_once(cls, forces: list[str]) -> list[str]:
+        repeated = sorted({f for f in forces if forces.count(f) > 1})
+        if repeated:
+            raise ValueError(f"each force is summoned once; repeated: {', '.join(repeated)}")
+        return forces
+
 
 class ScriptedProblem(Section):
     """One problem placed by hand, for teaching and for exact-trace tests."""
@@ -116,10 +189,11 @@ class ScriptedProblem(Section):
     at: Duration
     category: str
     street: NonNegativeInt = 0
-    household: NonNegativeInt = Field(0, description="index of the household within its street")
+    household: NonNegativeInt = Field(0, description="number of the household within its street (taken modulo "
+                                                     "the street's households)")
     level: Optional[Literal["A", "B", "C", "D"]] = None
     urgency: Optional[str] = None
-    channel: Literal["hotline", "online", "grid_worker"] = "hotline"
+    channel: Literal["hotline", "online", "grid_worker", "group_chat"] = "hotline"
 
 
 class Demand(Section):
@@ -136,7 +210,7 @@ class Demand(Section):
     weekly_profile: list[NonNegativeFloat] = Field(
         default_factory=lambda: [1.1, 1.05, 1.0, 1.0, 1.0, 0.95, 0.9],
         min_length=7, max_length=7, description="relative arrival rate Monday..Sunday")
-    channels: dict[Literal["hotline", "online", "grid_worker"], Share] = Field(
+    channels: dict[Literal["hotline", "online", "grid_worker", "group_chat"], Share] = Field(
         default_factory=lambda: {"hotline": 0.75, "online": 0.15, "grid_worker": 0.10})
     categories: list[Category] = Field(default_factory=lambda: [Category(name="general", share=1.0)],
                                        min_length=1)
@@ -420,6 +494,7 @@ class Scenario(Section):
     horizon: Duration = Field(30 * 1440.0, gt=0)
     organisation: Organisation = Organisation()
     grid: GridConfig = GridConfig()
+    volunteers: Volunteers = Volunteers()
     demand: Demand = Demand()
     consultation: Consultation = Consultation()
     hotline: Hotline = Hotline()
@@ -435,6 +510,14 @@ class Scenario(Section):
     topics: Topics = Topics()
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named overrides of this scenario, stating only what changes")
+
+    @model_validator(mode="after")
+    def _calendar(self):
+        try:
+            self.start_date + dt.timedelta(minutes=self.horizon + 60 * 1440)
+        except OverflowError:
+            raise ValueError("horizon: start_date + horizon runs past the year 9999") from None
+        return self
 
     @model_validator(mode="after")
     def _references(self):

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-BLOCK = 1024
+BLOCK = 256  # small enough that thousands of streets x purposes stay light
 
 
 def purpose_key(purpose: str) -> int:

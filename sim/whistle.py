@@ -5,7 +5,8 @@ street, an on-call one (N) from the district. A team's report delay is its
 wait for a free team plus its travel; it is on time if within
 ``whistle.report_timeout`` (with ``none``, within ``reference_timeout``, so
 that variants compare). Double assessment shortens travel and idling while a
-limit is in force. A team may come and not work ("present but not working"),
+limit is in force (travel only: a wait for a free team is not shortened). A
+team may come and not work ("present but not working"),
 which lowers the chance the matter is solved. Teams stay until the on-site work is done, so they are busy from
 the moment they are sent until the effort ends.
 """
@@ -31,12 +32,20 @@ def blow(model, req: Request):
         turn = pool.acquire()
         travels.append((model.report_on_call if on_call else model.report_stationed)() * model.delay_factor)
         idles.append(model.whistling.uniform() < w.present_not_working * model.idle_factor)
-        if turn is not None:
-            turn.callbacks.append(lambda _event, i=i: sent.__setitem__(i, env.now))
+        if turn is None:
+            rec.teams_out[on_call].change(blown, 1)
+        else:
+            turn.callbacks.append(lambda _event, i=i, on_call=on_call: handed_over(i, on_call))
             waiting.append(turn)
+
+    def handed_over(i: int, on_call: bool) -> None:
+        sent[i] = env.now
+        rec.teams_out[on_call].change(env.now, 1)
+
     if waiting:
         yield env.all_of(waiting)
     reports = [start + travel for start, travel in zip(sent, travels)]
+    yield env.timeout(max(reports) - env.now)
     for reported, idle in zip(reports, idles):
         delay = reported - blown
         on_time = delay <= model.report_limit
@@ -45,11 +54,10 @@ def blow(model, req: Request):
         req.late_reports += not on_time
         req.idle_reports += idle
     any_idle = any(idles)
-    yield env.timeout(max(reports) - env.now)
     rec.note(env.now, req, "reported", f"all teams on site after {env.now - blown:.0f} min"
              f"{', some late' if req.late_reports else ''}{', one present but not working' if any_idle else ''}")
     yield env.timeout(model.effort[1]() * model.pace[req.street])
-    for (pool, on_call), start in zip(teams, sent):
-        rec.work("on_call_forces" if on_call else "stationed_forces", start, env.now - start)
+    for pool, on_call in teams:
+        rec.teams_out[on_call].change(env.now, -1)
         pool.release()
     return any_idle

@@ -430,3 +430,36 @@ def test_extreme_but_valid_coefficient_runs_or_is_refused(tmp_path, tiny):
     assert "Traceback" not in proc.stdout + proc.stderr, report
     assert "internal error" not in proc.stderr, report
     assert proc.returncode in (0, EXIT_INPUT), report
+
+
+# --- found in review ----------------------------------------------------------------------------
+
+def test_force_summoned_twice(tmp_path):
+    path = write(tmp_path, "twice.yaml", """\
+        name: twice
+        demand:
+          categories:
+            - {name: x, share: 1, levels: {B: 1}, forces: [police, police]}
+        """)
+    assert_refused(validate(path), file=path, field="demand.categories.0.forces", line=4,
+                   hints=("once", "police"))
+
+
+def test_set_impossible_date():
+    proc = validate(ROOT / "scenarios" / "teaching_street.yaml", "--set", "start_date=2019-02-30")
+    assert_refused(proc, field="start_date", hints=("date",))
+
+
+def test_horizon_past_the_calendar():
+    proc = validate(ROOT / "scenarios" / "teaching_street.yaml", "--set", "start_date=9999-12-20")
+    assert_refused(proc, field="horizon", hints=("9999",))
+
+
+def test_grid_worker_over_committed(tmp_path):
+    path = write(tmp_path, "busy.yaml", """\
+        name: busy
+        grid:
+          households: 500
+          data_chores_share: 0.9
+        """)
+    assert_refused(validate(path), file=path, field="grid.households", hints=("shift", "handling"))

@@ -262,3 +262,13 @@ def test_default_out_folder_is_named_after_the_scenario(tmp_path):
     scenario.write_text("name: small-town\nhorizon: 1d\n", encoding="utf-8")
     gridgov("run", scenario, "--quiet", cwd=tmp_path)
     assert (tmp_path / "results" / "small-town" / "summary.json").is_file()
+
+
+def test_reused_out_folder_holds_only_the_new_run(tmp_path):
+    out = tmp_path / "again"
+    first = gridgov("run", TEACHING, "--set", "horizon=2d", "-r", "2", "--records", "--out", out, "--quiet")
+    assert first.returncode == 0, first.stderr
+    second = gridgov("run", TEACHING, "--set", "horizon=2d", "-r", "1", "--out", out, "--quiet")
+    assert second.returncode == 0, second.stderr
+    assert not (out / "issues.parquet").exists()
+    assert json.loads((out / "summary.json").read_text())["replications"] == 1

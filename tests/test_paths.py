@@ -22,7 +22,9 @@ BASE = {
     "horizon": "30d",
     "organisation": {"communities_per_street": 1, "households_per_community": {"mean": 1000, "cv": 0, "min": 100},
                      "street_centre_staff": 1, "district_coordinators": 1, "city_department_staff": 1},
-    "grid": {"households": 500, "patrol_interval": "1d", "patrol_households": 0},
+    # grid workers on duty around the clock with nothing else to do, so A-level times are plain sums
+    "grid": {"households": 500, "patrol_households": 0, "home_visit_target": 0, "data_chores_share": 0,
+             "shift": {"start": 0, "end": "24h", "days": [0, 1, 2, 3, 4, 5, 6]}},
     "demand": {
         "problems_per_household_per_year": 0, "raise_prob": 1, "raise_delay": "1h",
         "channels": {"hotline": 1.0},
@@ -256,9 +258,61 @@ def test_patrol_finds_a_visible_problem_before_the_complaint():
     result, rows = run([{"at": 10, "category": "a"}], demand__categories=categories,
                        demand__raise_delay="2d", grid__patrol_households=500)
     r = rows.loc[0]
-    # grid 0 is patrolled at 0, 1440, ...: the first patrol after 10 sees it (coverage 1)
+    # grid 0 is patrolled at the start of every shift (midnight here): the first patrol after 10 sees it
     assert (r.proactive, r.channel, r.raised_min, r.ticket_min) == (True, "patrol", DAY, DAY)
     assert math.isnan(r.evaluated_min)
+    assert result.metrics["proactive_share"] == 1
+
+
+OFFICE_HOURS = {"start": "8h", "end": "17h", "days": [0, 1, 2, 3, 4]}  # 2019-01-01 is a Tuesday
+
+
+def test_grid_worker_starts_when_on_shift_and_shares_the_shift_with_chores():
+    result, rows = run([{"at": 10, "category": "a", "channel": "grid_worker"}],
+                       grid__shift=OFFICE_HOURS, grid__data_chores_share=0.5)
+    r = rows.loc[0]
+    # raised 70 (01:10), the worker starts at 08:00 (480, response); 60 min of effort take 120 min of
+    # shift at a 50% handling share -> 600; lead 1 d -> 2040
+    assert (r.ticket_min, r.response_min, r.closed_min) == (70, 480, 600 + DAY)
+
+
+def test_effort_carries_over_to_the_next_working_day():
+    levels = copy.deepcopy(BASE["levels"])
+    levels["A"]["effort"] = "10h"
+    levels["A"]["escalate_after"] = "10d"
+    result, rows = run([{"at": 4 * DAY - 60, "category": "a", "channel": "grid_worker"}], levels=levels,
+                       grid__shift=OFFICE_HOURS)
+    r = rows.loc[0]
+    # appears Friday 23:00, raised Saturday 00:00: the worker starts Monday 08:00 (day 6), works 9 h,
+    # finishes the last hour on Tuesday 08:00-09:00; lead 1 d
+    assert r.response_min == 6 * DAY + 480
+    assert r.closed_min == 7 * DAY + 540 + DAY
+
+
+def test_group_chat_is_read_on_the_next_shift():
+    result, rows = run([{"at": 10, "category": "a", "channel": "group_chat"}], grid__shift=OFFICE_HOURS)
+    r = rows.loc[0]
+    # posted 70; read after 30 min of working time: 08:30 (510); kept in the community
+    assert (r.channel, r.ticket_min, r.response_min, r.path) == ("group_chat", 510, 510, "A")
+
+
+def test_home_visit_hears_of_a_problem_nobody_raised():
+    result, rows = run([{"at": 10, "category": "c"}], demand__raise_prob=0, grid__home_visit_target=1,
+                       grid__home_visit_detect=1, grid__shift=OFFICE_HOURS, horizon="400d")
+    r = rows.loc[0]
+    assert (r.channel, r.proactive) == ("home_visit", True)
+    clock = r.raised_min % DAY
+    assert 480 <= clock < 1020 and (r.raised_min // DAY + 1) % 7 in range(5)  # on shift, Monday to Friday
+    assert r.raised_min <= 10 + 366 * DAY  # visited within a year (every household, yearly cycle)
+
+
+def test_volunteer_reports_a_visible_problem():
+    categories = copy.deepcopy(BASE["demand"]["categories"])
+    categories[0]["visible"] = 1
+    result, rows = run([{"at": 10, "category": "a"}], demand__categories=categories, demand__raise_prob=0,
+                       volunteers={"per_1000_households": 5, "sighting_rate": 1})
+    r = rows.loc[0]
+    assert (r.channel, r.proactive) == ("volunteer", True) and r.raised_min > 10
     assert result.metrics["proactive_share"] == 1
 
 
@@ -286,3 +340,19 @@ def test_consultations_answered_on_the_call_or_called_back():
     done = rows[rows.outcome == "callback"]
     assert len(done) > 0 and uncovered.metrics["consultation_on_call_rate"] == 0
     assert uncovered.metrics["tickets"] == 0
+
+
+def test_completion_limit_ending_at_the_horizon_is_not_judged():
+    # ordinary completion limit 7 d; a horizon of exactly ticket + 7 d leaves the ticket undue
+    result, _ = run([{"at": 10, "category": "a"}], horizon=75 + 7 * DAY)
+    assert math.isnan(result.metrics["completion_rate"])
+
+
+def test_whistle_teams_count_as_busy_until_the_horizon():
+    result, rows = run([{"at": 10, "category": "b"}], horizon="200min")
+    # the stationed team set off at the whistle (115) and is still out at 200; 6 stationed teams
+    assert result.metrics["stationed_force_utilisation"] == pytest.approx((200 - 115) / (6 * 200))
+    # it arrived at 135, before the horizon, so its report is counted
+    assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(20)
+    early, _ = run([{"at": 10, "category": "b"}], horizon="120min")  # still travelling at the horizon
+    assert math.isnan(early.metrics["whistle_on_time_rate"])

@@ -1,0 +1,68 @@
+"""The grid worker's day: what patrols, home visits and volunteers find, and the time left for matters.
+
+Patrols pass a grid every ``patrol_every`` working days, each at its own time
+of the shift, and see a visible problem with probability ``patrol_households
+/ grid households``. Home visits go round the grid's households in a cycle
+that meets the yearly coverage target; a visited household may mention a
+problem it has not raised. Volunteers report visible problems after an
+exponential time. All three are computed when a problem appears, from draws
+made then, so they cost no simulation events.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .calendar import DAY, WorkCalendar
+
+INF = math.inf
+GOLDEN = 0.6180339887498949  # spreads neighbouring grids' rounds over the shift and the visit cycle
+
+
+class GridWork:
+    """The duties of every grid worker of a scenario, on one working calendar."""
+
+    def __init__(self, scenario, city, calendar: WorkCalendar):
+        self.grid = g = scenario.grid
+        self.calendar = calendar
+        self.patrol_length = g.patrol_households * g.patrol_minutes_per_household
+        self.cycle = calendar.per_week * 365.0 / 7.0 / g.home_visit_target if g.home_visit_target else INF
+        self.handling_share = [g.handling_share(c.households / c.grids) for c in city.communities]
+        v = scenario.volunteers
+        self.volunteer_rate = v.per_1000_households * v.sighting_rate / DAY  # per minute
+
+    def patrol_finds(self, community, grid: int, now: float, u: float) -> float:
+        """When a patrol first sees a visible problem that appeared ``now`` in ``grid``."""
+        coverage = min(1.0, self.grid.patrol_households * community.grids / community.households)
+        if coverage <= 0:
+            return INF
+        cal, every = self.calendar, self.grid.patrol_every
+        rounds = 0 if coverage >= 1 else math.floor(math.log(1.0 - u) / math.log(1.0 - coverage))
+        clock = cal.start + ((grid * GOLDEN) % 1.0) * max(0.0, cal.shift - self.patrol_length)
+        index = cal.index_of_day(int(now // DAY))
+        index += (-(index + grid)) % every  # the grid's patrol days
+        if cal.day_of_index(index) * DAY + clock <= now:
+            index += every
+        return cal.day_of_index(index + rounds * every) * DAY + clock
+
+    def visit_finds(self, community, household: int, now: float) -> float:
+        """When the household's next home visit comes (the caller decides whether it is mentioned)."""
+        if self.cycle == INF:
+            return INF
+        local = household - community.first_household
+        grid_local = (local * community.grids) // community.households
+        first = -(-grid_local * community.households // community.grids)
+        size = -(-(grid_local + 1) * community.households // community.grids) - first
+        grid = community.first_grid + grid_local
+        position = ((grid * GOLDEN) % 1.0) * self.cycle + (local - first) * self.cycle / size
+        cal = self.calendar
+        today = cal.index_of_day(int(now // DAY) + 1)  # visits from tomorrow on
+        rounds = math.ceil((today - position) / self.cycle)
+        index = math.floor(position + rounds * self.cycle)
+        if index < today:
+            index = math.floor(position + (rounds + 1) * self.cycle)
+        return cal.day_of_index(index) * DAY + cal.start + cal.shift / 2
+
+    def volunteer_finds(self, now: float, exponential: float) -> float:
+        """When a volunteer reports a visible problem, from a standard exponential draw."""
+        return now + exponential / self.volunteer_rate if self.volunteer_rate > 0 else INF
