@@ -4,8 +4,9 @@ Since 2019 the city centre dispatches tickets straight to the street
 (``dispatch.mode: street``). With precise dispatch, tickets owned by a city
 department or utility go straight to it, the street only informed. A wrong
 dispatch costs an objection, a review and a second dispatch. The street
-centre triages to a level; a utility ticket that reached the street is
-passed on. Requests raised to a grid worker, or found on patrol, start in
+centre, staffed around the clock, contacts the resident on receipt (the
+response) and triages to a level; a utility ticket that reached the street
+is passed on. Requests raised to a grid worker, or found on patrol, start in
 the community, which keeps what it can and reports the rest to the street.
 """
 
@@ -44,6 +45,7 @@ def community_intake(model, req: Request):
     """A grid worker takes the matter: kept at A if it looks like a community matter, else reported up."""
     env, rec = model.env, model.recorder
     open_ticket(model, req)
+    rec.responded(env.now, req)  # the grid worker is with the resident (or the problem) already
     judged = judge_level(model, req)
     if judged == 0 and not model.categories[req.category].utility:
         rec.note(env.now, req, "community", "the grid worker keeps it in the community (A)")
@@ -65,6 +67,7 @@ def street_route(model, req: Request):
     rec.work("street_centres", env.now, duration)
     yield env.timeout(duration)
     centre.release()
+    rec.responded(env.now, req)  # the centre, staffed around the clock, contacts the resident on receipt
     level = judge_level(model, req)
     if model.categories[req.category].utility:
         req.bounces += 1
@@ -87,3 +90,4 @@ def open_ticket(model, req: Request) -> None:
     """The request becomes a ticket whose response and completion clocks start now."""
     req.ticket = model.env.now
     model.recorder.ticket(model.env.now, req)
+

@@ -3,7 +3,8 @@
 A level first needs a handler (A: the grid's worker, on shift and with
 only the share of the shift its other duties leave; B: the forces the
 whistle summons; C: district coordinators; D: city departments), who
-responds to the resident when starting and works the ``effort``; then the
+responds to the resident when starting (if nobody has yet: usually the
+street centre or grid worker already has) and works the ``effort``; then the
 matter takes its ``lead_time`` of calendar time. It closes at this level if
 the level is high enough and it finishes within ``escalate_after``;
 otherwise it goes up one level when the level gives up or its time runs
