@@ -24,6 +24,7 @@ from .schema import Scenario
 Path_ = tuple  # a field path: keys and list indices
 Origin = tuple[str, Optional[int]]  # (file or "--set ...", line)
 BASE = "base"
+DEFAULTS = Scenario().model_dump(mode="json", exclude={"variants"})
 
 
 def load_scenario(path: str | Path, sets: Iterable[str] = (), variant: Optional[str] = None) -> Scenario:
@@ -43,26 +44,39 @@ def load_variants(path: str | Path, sets: Iterable[str] = ()) -> dict[str, Scena
     variants = raw.get("variants") or {}
     if not isinstance(variants, dict):
         raise _error_at(("variants",), origins, "must be a mapping of variant names to overrides")
-    base = _validate(raw, origins, ())
+    base = _validate(merge(DEFAULTS, raw), origins, ())
     scenarios = {BASE: base}
-    base_raw = {k: v for k, v in raw.items() if k != "variants"}
+    base_resolved = base.model_dump(mode="json", exclude={"variants"})
     for name, override in variants.items():
         if not isinstance(override, dict):
             raise _error_at(("variants", name), origins, "a variant must be a mapping of the keys it changes")
-        merged = deep_merge(base_raw, override)
+        merged = merge(base_resolved, override)
         merged, _ = apply_sets(merged, {}, sets)
         scenarios[str(name)] = _validate(merged, origins, ("variants", name), set_variant=str(name))
     return scenarios
 
 
-def deep_merge(base: dict, override: dict) -> dict:
-    """A copy of ``base`` with ``override`` laid over it; mappings merge, everything else replaces."""
+def merge(base: dict, override: dict, model: Any = None) -> dict:
+    """A copy of ``base`` with ``override`` laid over it, section by section.
+
+    Sections of the schema (``hotline``, ``levels.A``...) merge key by key, so
+    an override states only what changes; distributions, free mappings
+    (``demand.channels``, ``time_limits``) and lists are replaced whole, since
+    their keys belong together. Named variants merge by name.
+    """
+    model = Scenario if model is None else model
     merged = copy.deepcopy(base)
     for key, value in override.items():
+        field = model.model_fields.get(key)
+        section = field.annotation if field is not None and _is_model(field.annotation) else None
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
+            if key == "variants" and model is Scenario:
+                merged[key] = {**merged[key], **copy.deepcopy(value)}
+                continue
+            if section is not None:
+                merged[key] = merge(merged[key], value, section)
+                continue
+        merged[key] = copy.deepcopy(value)
     return merged
 
 
@@ -126,7 +140,7 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]
         raise ScenarioError(f"the file '{parent}' it names does not exist (looked for {parent_path})",
                             path, "extends", lines.get(("extends",)))
     parent_raw, parent_origins = _read_with_extends(parent_path, (*chain, resolved))
-    return deep_merge(parent_raw, raw), {**parent_origins, **origins}
+    return merge(parent_raw, raw), {**parent_origins, **origins}
 
 
 def _read_yaml(path: Path) -> tuple[dict, dict[Path_, int]]:

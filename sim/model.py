@@ -164,19 +164,20 @@ class Model:
         # forces: (resource, on call?) per street and force name
         f = s.forces
         stationed_here = {} if f.all_on_call else f.stationed
-        district_teams = dict(f.on_call)
-        if f.all_on_call:
-            for name, teams in f.stationed.items():
-                district_teams[name] = teams * s.organisation.streets_per_district
-        district_pools = [{name: Pool(env, teams) for name, teams in district_teams.items()}
-                          for _ in city.districts]
+        district_teams = []  # teams on call in each district: N, plus the 1+4 pooled when withdrawn from streets
+        for district in city.districts:
+            teams = dict(f.on_call)
+            if f.all_on_call:
+                teams.update({name: n * len(district.streets) for name, n in f.stationed.items()})
+            district_teams.append(teams)
+        district_pools = [{name: Pool(env, n) for name, n in teams.items()} for teams in district_teams]
         self.forces = []
         for street in city.streets:
             pools = {name: (resource, True) for name, resource in district_pools[street.district].items()}
             pools.update({name: (Pool(env, teams), False) for name, teams in stationed_here.items()})
             self.forces.append(pools)
         rec.set_capacity("stationed_forces", sum(stationed_here.values()) * len(city.streets))
-        rec.set_capacity("on_call_forces", sum(district_teams.values()) * len(city.districts))
+        rec.set_capacity("on_call_forces", sum(sum(teams.values()) for teams in district_teams))
 
     # --- elaborate and run -----------------------------------------------------------------------
     def run(self) -> Recorder:

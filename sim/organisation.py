@@ -89,7 +89,7 @@ class City:
 def community_sizes(scenario: Scenario) -> list[int]:
     """Household counts of every community, drawn from the scenario seed."""
     org = scenario.organisation
-    count = org.districts * org.streets_per_district * org.communities_per_street
+    count = org.streets * org.communities_per_street
     spread = org.households_per_community
     rng = scenario_stream(scenario.seed, "organisation").generator
     if spread.cv > 0:
@@ -143,7 +143,7 @@ def build_city(scenario: Scenario) -> City:
     grids = 0
     for d in range(org.districts):
         district = District(d, f"district-{d + 1}")
-        for _ in range(org.streets_per_district):
+        for _ in range(org.streets_in(d)):
             street = Street(len(streets), d, f"street-{len(streets) + 1}")
             for _ in range(org.communities_per_street):
                 for households in split(next(sizes), org.community_cap):

@@ -8,7 +8,7 @@ a default. Durations are held in minutes. Section names follow MODEL.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -54,7 +54,8 @@ class Organisation(Section):
     """Districts, streets/townships and communities (MODEL.md section 1)."""
 
     districts: PositiveInt = 1
-    streets_per_district: PositiveInt = 1
+    streets_per_district: Union[PositiveInt, list[PositiveInt]] = Field(
+        1, description="streets/townships in each district: one number for all, or a list with one per district")
     communities_per_street: PositiveInt = 4
     households_per_community: HouseholdSpread = HouseholdSpread()
     total_households: Optional[Annotated[int, Field(gt=0, le=10**9)]] = Field(
@@ -67,9 +68,26 @@ class Organisation(Section):
     district_coordinators: PositiveInt = Field(3, description="C-level coordinators in each district")
     city_department_staff: PositiveInt = Field(10, description="D-level handlers in city departments and utilities")
 
+    def streets_in(self, district: int) -> int:
+        """Streets of one district."""
+        per = self.streets_per_district
+        return per[district] if isinstance(per, list) else per
+
+    @property
+    def streets(self) -> int:
+        """Streets in the whole city."""
+        return sum(self.streets_in(d) for d in range(self.districts))
+
+    @model_validator(mode="after")
+    def _one_count_per_district(self):
+        per = self.streets_per_district
+        if isinstance(per, list) and len(per) != self.districts:
+            raise ValueError(f"streets_per_district: the list has {len(per)} numbers for {self.districts} districts")
+        return self
+
     @model_validator(mode="after")
     def _total_fits(self):
-        count = self.districts * self.streets_per_district * self.communities_per_street
+        count = self.streets * self.communities_per_street
         least = count * self.households_per_community.min
         if self.total_households is not None and self.total_households < least:
             raise ValueError(f"total_households: {self.total_households:,} is fewer than {count:,} communities "
@@ -536,7 +554,7 @@ class Scenario(Section):
         if unknown:
             raise ValueError(f"topics.candidates: unknown category {', '.join(unknown)}; "
                              f"the categories are: {', '.join(names)}")
-        streets = self.organisation.districts * self.organisation.streets_per_district
+        streets = self.organisation.streets
         for index, item in enumerate(self.demand.script):
             if item.street >= streets:
                 raise ValueError(f"demand.script.{index}.street: {item.street} but the city has {streets} streets "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -134,3 +135,17 @@ def test_community_cap_splits_large_communities_into_equal_parts():
                                               street_capped.communities.index(last) + 1]
             assert sum(p.households for p in parts) == community.households
             assert max(p.households for p in parts) - min(p.households for p in parts) <= 1
+
+
+def test_overrides_merge_sections_but_replace_distributions_and_free_mappings(tmp_path):
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {Path('scenarios/teaching_street.yaml').resolve()}\n"
+                     "levels:\n  A: {solve_prob: 0.5, effort: {dist: exponential, mean: 1h}}\n"
+                     "demand:\n  channels: {hotline: 1}\n"
+                     "variants:\n  quick: {levels: {B: {lead_time: 1d}}}\n", encoding="utf-8")
+    scenarios = load_variants(child)
+    base, quick = scenarios["base"], scenarios["quick"]
+    assert base.levels.A.solve_prob == 0.5 and base.levels.A.lead_time.mean == 1440  # the rest of A kept
+    assert base.levels.A.effort.dist == "exponential"  # a distribution is replaced whole
+    assert base.demand.channels == {"hotline": 1.0}  # a free mapping is replaced whole
+    assert quick.levels.B.lead_time.dist == "fixed" and quick.levels.A.solve_prob == 0.5
