@@ -238,7 +238,11 @@ def test_shorter_horizon_sees_a_prefix_of_the_problems():
 
 # --- shipped scenarios --------------------------------------------------------------------------
 
-SHRINK = {"wuchang": ["organisation.total_households=30000", "organisation.households_per_community.min=100"]}
+SHRINK = {  # the same scenarios on a small population, to keep the test fast
+    "wuchang": ["organisation.total_households=30000", "organisation.households_per_community.min=100"],
+    "beijing": ["organisation.districts=1", "organisation.streets_per_district=3", "organisation.total_households=60000",
+                "organisation.households_per_community.min=100", "hotline.agents=10", "hotline.lines=20"],
+}
 
 
 def shipped():
