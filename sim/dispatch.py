@@ -2,8 +2,9 @@
 
 Since 2019 the city centre dispatches tickets straight to the street
 (``dispatch.mode: street``). With precise dispatch, tickets owned by a city
-department or utility go straight to it, the street only informed. A wrong
-dispatch costs an objection, a review and a second dispatch. The street
+department or utility go straight to it, the street only informed; the
+receiver contacts the resident on receipt. Urgent classes (``immediate``)
+skip the centre's dispatch delay. A wrong dispatch costs an objection, a review and a second dispatch. The street
 centre, staffed around the clock, contacts the resident on receipt (the
 response) and triages to a level; a utility ticket that reached the street
 is passed on. Requests raised to a grid worker, or found on patrol, start in
@@ -21,7 +22,9 @@ def dispatch_ticket(model, req: Request):
     env, rec = model.env, model.recorder
     open_ticket(model, req)
     rec.note(env.now, req, "ticket", "the centre writes a ticket")
-    yield env.timeout(model.dispatch_delay())
+    delay = model.dispatch_delay()
+    if not model.immediate[req.urgency]:
+        yield env.timeout(delay)
     rec.count("dispatched")
     rightly = model.dispatching.uniform() < model.scenario.dispatch.accuracy
     if not rightly:
@@ -35,6 +38,7 @@ def dispatch_ticket(model, req: Request):
         yield env.timeout(model.dispatch_delay())
     if model.categories[req.category].utility and model.scenario.dispatch.mode == "precise":
         rec.note(env.now, req, "dispatched", "straight to the city department / utility (street informed)")
+        rec.responded(env.now, req)  # the department contacts the resident on receipt
         yield from handle(model, req, D)
         return
     rec.note(env.now, req, "dispatched", f"to street {req.street + 1}")

@@ -9,8 +9,9 @@ matter takes its ``lead_time`` of calendar time. It closes at this level if
 the level is high enough and it finishes within ``escalate_after``;
 otherwise it goes up one level when the level gives up or its time runs
 out. Escalation only ever goes up, and D always closes. A street named at
-the monthly meeting handles its A and B matters faster, and may report some
-unsolved closures as solved (``ranking.pressure``). At B the street
+the monthly meeting handles its A and B matters faster and solves more of
+them, and may rush some closures, reported solved but not solved
+(``ranking.pressure``). At B the street
 waits for the summoned teams however long they take; the time limit counts
 from the whistle.
 """
@@ -44,12 +45,15 @@ def handle(model, req: Request, level: int):
             lead = model.lead[level]() * pace(model, req, level)
             if req.needed <= level and env.now + lead <= deadline:
                 yield env.timeout(lead)
-                factor = model.scenario.whistle.idle_solve_factor if idle else 1.0
-                req.solved = model.handling.uniform() < spec.solve_prob * factor
-                gaming = model.handling.uniform() < model.scenario.ranking.pressure.gaming
-                req.gamed = not req.solved and gaming and model.pressured[req.street] and level <= B
-                if req.gamed:
-                    rec.count("gamed")
+                solve_p = spec.solve_prob * (model.scenario.whistle.idle_solve_factor if idle else 1.0)
+                u_solve, u_game = model.handling.uniform(), model.handling.uniform()
+                pressure = model.scenario.ranking.pressure
+                if model.pressured[req.street] and level <= B:
+                    solve_p += pressure.solve_boost * (1.0 - solve_p)
+                    req.gamed = u_game < pressure.gaming  # rushed: closed, reported solved, not solved
+                    if req.gamed:
+                        rec.count("gamed")
+                req.solved = not req.gamed and u_solve < solve_p
                 rec.closed(env.now, req, level)
                 rec.note(env.now, req, "closed", f"at level {'ABCD'[level]}, "
                          f"{'solved' if req.solved else 'not solved'}")
@@ -63,6 +67,7 @@ def handle(model, req: Request, level: int):
 def work(model, req: Request, level: int, deadline: float):
     """Get a handler of ``level`` before the deadline, respond, and do the effort; False if none came."""
     env, rec = model.env, model.recorder
+    arrived = env.now
     pool = handler(model, req, level)
     turn = pool.acquire()
     if turn is not None:
@@ -75,6 +80,7 @@ def work(model, req: Request, level: int, deadline: float):
         start = model.calendar.next_on(env.now)
         if start > env.now:
             yield env.timeout(start - env.now)
+        rec.grid_worker_starts(env.now - arrived)
         rec.responded(env.now, req)
         rec.work(POOLS[level], env.now, effort)
         finish = model.calendar.finish(env.now, effort / model.gridwork.handling_share[req.community])

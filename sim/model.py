@@ -78,6 +78,7 @@ class Model:
         self.consultation_urgency = self.urgencies.index("ordinary") if "ordinary" in self.urgencies else 0
         self.next_id = Ids()
         limits = [(s.time_limits[u].response, s.time_limits[u].completion) for u in self.urgencies]
+        self.immediate = [s.time_limits[u].immediate for u in self.urgencies]
         days = max(1, math.ceil(s.horizon / 1440.0))
         self.recorder = Recorder(s.horizon, len(self.city.streets), month_of_day(s.start_date, days), limits,
                                  ([c.name for c in s.demand.categories], self.urgencies), replication, sink,

@@ -93,6 +93,7 @@ class Recorder:
             "resolve_sum", "completed_in_time", "due", "solved_closed",
             "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
             "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished", "gamed",
+            "a_started", "a_start_sum",
         ), 0)
         c["wait_sum"] = 0.0
         self.closed_at = [0, 0, 0, 0]
@@ -214,6 +215,11 @@ class Recorder:
         c = self.counts
         c["responded"] += 1
         c["response_sum"] += now - req.ticket
+
+    def grid_worker_starts(self, waited: float) -> None:
+        """A grid worker starts on an A-level matter ``waited`` minutes after it reached them."""
+        self.counts["a_started"] += 1
+        self.counts["a_start_sum"] += waited
 
     def whistle(self, kind: str) -> None:
         self.counts["whistles"] += 1

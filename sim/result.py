@@ -72,12 +72,13 @@ def timeseries_table(rec: Recorder, start: dt.date) -> pd.DataFrame:
         "day": range(rec.days),
         "date": [start + dt.timedelta(days=i) for i in range(rec.days)],
         "arrivals": d["arrivals"], "tickets": d["tickets"], "closed": d["closed"], "backlog": d["backlog"],
-        "evaluated": d["evaluated"],
+        "evaluated": d["evaluated"], "responded_in_time": d["responded"], "reported_solved": d["solved"],
+        "satisfied": d["satisfied"],
     })
     evaluated = frame["evaluated"].where(frame["evaluated"] > 0)
-    frame["response_rate"] = pd.Series(d["responded"]) / evaluated
-    frame["resolution_rate"] = pd.Series(d["solved"]) / evaluated
-    frame["satisfaction_rate"] = pd.Series(d["satisfied"]) / evaluated
+    frame["response_rate"] = frame["responded_in_time"] / evaluated
+    frame["resolution_rate"] = frame["reported_solved"] / evaluated
+    frame["satisfaction_rate"] = frame["satisfied"] / evaluated
     answered = pd.Series(d["answered"])
     frame["hotline_answered"] = answered
     frame["hotline_mean_wait_min"] = pd.Series(d["wait_sum"]) / answered.where(answered > 0)

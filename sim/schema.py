@@ -421,6 +421,8 @@ class TimeLimit(Section):
 
     response: Duration
     completion: Duration
+    immediate: bool = Field(False, description="dispatched at once, without the centre's usual delay "
+                                               "(urgent requests are handled immediately [001])")
 
 
 class Evaluation(Section):
@@ -444,17 +446,21 @@ class Evaluation(Section):
 class Pressure(Section):
     """What naming the bottom streets does to them the following month (MODEL.md 2.10).
 
-    Named streets work harder: their A- and B-level effort and lead times
-    shrink by ``speedup``. They may also game the ranking ("ranking over
-    solving" [000]): a share ``gaming`` of their unsolved closures is reported
-    solved, which lifts their resolution rate now and brings repeat requests
-    later.
+    Named streets work harder at A and B: handling and lead times shrink by
+    ``speedup`` and, with the extra effort, a matter that would have stayed
+    unsolved is solved with probability ``solve_boost``. They may also game
+    the ranking ("ranking over solving" [000]): a share ``gaming`` of their
+    closures are rushed, not really solved but reported solved, which lifts
+    their resolution rate now and brings repeat requests later.
     """
 
     enabled: bool = False
     bottom: NonNegativeInt = Field(3, description="streets named at the monthly meeting [002]")
     speedup: Share = Field(0.2, description="cut in named streets' handling times next month (assumption)")
-    gaming: Probability = Field(0.0, description="share of named streets' unsolved closures reported solved")
+    solve_boost: Share = Field(0.3, description="share of would-be unsolved matters a named street solves with "
+                                                "extra effort (assumption)")
+    gaming: Probability = Field(0.0, description="share of named streets' closures rushed and reported solved "
+                                                 "without being solved (assumption; 0: off)")
 
 
 class Ranking(Section):
@@ -494,7 +500,7 @@ class Topics(Section):
 
 def _default_limits() -> dict[str, TimeLimit]:
     return {
-        "emergency": TimeLimit(response=30.0, completion=120.0),
+        "emergency": TimeLimit(response=30.0, completion=120.0, immediate=True),
         "utility": TimeLimit(response=120.0, completion=1440.0),
         "ordinary": TimeLimit(response=1440.0, completion=7 * 1440.0),
         "complex": TimeLimit(response=1440.0, completion=15 * 1440.0),
