@@ -4,7 +4,8 @@
 the arrival processes (elaborate), runs to the horizon (run) and hands its
 recorder to ``metrics`` (result). The processes themselves live in one
 module per mechanism: ``demand``, ``hotline``, ``dispatch``, ``handling``,
-``whistle``, ``evaluation``.
+``whistle``, ``evaluation``, ``governance``; the grid workers' duties in
+``gridworker`` and their shifts in ``calendar``.
 """
 
 from __future__ import annotations
