@@ -119,6 +119,7 @@ def new_problem(model, street, draws: StreetDraws, item=None) -> None:
     raises, delay = uniform() < model.scenario.demand.raise_prob, draws.raise_delay()
     visible, u_patrol, mentions = uniform() < category.visible, uniform(), uniform() < model.visit_detect
     to_volunteer = stream.exponential()
+    patience, talk = draws.patience(), draws.talk()  # drawn for every problem, raised or not (CRN)
     prevented = uniform() >= model.topic_factor[category_index]  # a monthly topic fixed its root cause
     if item is not None:
         needed = LEVELS.index(item.level) if item.level else needed
@@ -144,7 +145,7 @@ def new_problem(model, street, draws: StreetDraws, item=None) -> None:
     req = Request(model.next_id(), PROBLEM, street.index, community.index, grid, category_index,
                   needed, urgency, how, now)
     req.proactive = how in FOUND
-    draws.caller(req)
+    req.patience, req.talk = patience, talk
     model.env.process(problem_life(model, req, start - now))
 
 
@@ -164,6 +165,8 @@ def problem_life(model, req: Request, delay: float):
         yield env.timeout(model.online_delay())
     elif req.channel == "group_chat":  # read when the grid worker is next on shift
         yield env.timeout(model.calendar.finish(env.now, model.scenario.grid.chat_pickup) - env.now)
+    elif req.channel in ("grid_worker", "volunteer"):  # the grid worker hears of it on shift
+        yield env.timeout(model.calendar.next_on(env.now) - env.now)
     if req.channel in COMMUNITY_INTAKE:
         yield from community_intake(model, req)
     else:

@@ -26,7 +26,8 @@ class GridWork:
         self.grid = g = scenario.grid
         self.calendar = calendar
         self.patrol_length = g.patrol_households * g.patrol_minutes_per_household
-        self.cycle = calendar.per_week * 365.0 / 7.0 / g.home_visit_target if g.home_visit_target else INF
+        # every household once per cycle: 52 weeks of working days a year (a year never holds fewer)
+        self.cycle = math.floor(52 * calendar.per_week / g.home_visit_target) if g.home_visit_target else INF
         self.handling_share = [g.handling_share(c.households / c.grids) for c in city.communities]
         v = scenario.volunteers
         self.volunteer_rate = v.per_1000_households * v.sighting_rate / DAY  # per minute
@@ -56,7 +57,10 @@ class GridWork:
         grid = community.first_grid + grid_local
         position = ((grid * GOLDEN) % 1.0) * self.cycle + (local - first) * self.cycle / size
         cal = self.calendar
-        today = cal.index_of_day(int(now // DAY) + 1)  # visits from tomorrow on
+        day = int(now // DAY)
+        today = cal.index_of_day(day)  # the first visit day still to come: today if before mid-shift
+        if cal.day_of_index(today) == day and now >= day * DAY + cal.start + cal.shift / 2:
+            today += 1
         rounds = math.ceil((today - position) / self.cycle)
         index = math.floor(position + rounds * self.cycle)
         if index < today:

@@ -40,14 +40,17 @@ def load_scenario(path: str | Path, sets: Iterable[str] = (), variant: Optional[
 def load_variants(path: str | Path, sets: Iterable[str] = ()) -> dict[str, Scenario]:
     """Load the base scenario and each of its variants, all validated, base first."""
     raw, origins = _read_with_extends(Path(path), ())
-    raw, origins = apply_sets(raw, origins, sets)
+    raw, origins = apply_sets(merge(DEFAULTS, raw), origins, sets)
     variants = raw.get("variants") or {}
     if not isinstance(variants, dict):
         raise _error_at(("variants",), origins, "must be a mapping of variant names to overrides")
-    base = _validate(merge(DEFAULTS, raw), origins, ())
+    base = _validate(raw, origins, ())
     scenarios = {BASE: base}
     base_resolved = base.model_dump(mode="json", exclude={"variants"})
     for name, override in variants.items():
+        if str(name) == BASE:
+            raise _error_at(("variants", name), origins,
+                            "'base' names the scenario itself; give the variant another name")
         if not isinstance(override, dict):
             raise _error_at(("variants", name), origins, "a variant must be a mapping of the keys it changes")
         merged = merge(base_resolved, override)
@@ -217,6 +220,10 @@ def _describe(exc: ValidationError, raw: dict, origins: dict, prefix: Path_) -> 
     errors = exc.errors(include_url=False)
     first = errors[0]
     path = _data_path(first["loc"], raw)
+    for other in errors[1:]:  # of a union's alternatives (one number, or a list), the one that went deepest
+        other_path = _data_path(other["loc"], raw)
+        if other_path[:len(path)] == path and len(other_path) > len(path):
+            first, path = other, other_path
     text = re.sub(r"^(Value error|Assertion failed), ", "", first["msg"])
     named = re.match(r"^([A-Za-z_]\w*(?:\.\w+)*): (.*)$", text, re.S)
     if first["type"] == "value_error" and named:  # a validator naming a field below the one it checks
@@ -246,8 +253,9 @@ def _data_path(loc: tuple, raw: Any) -> Path_:
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(part, str) and (part in DIST_NAMES or "[" in part or part.startswith("function")):
-            continue
+        elif isinstance(part, str) and (part in DIST_NAMES or "[" in part or part.startswith("function")
+                                        or "-" in part or not isinstance(node, dict)):
+            continue  # a union branch or validator name, not a key the user wrote
         else:
             path.append(part)
             node = None

@@ -556,6 +556,9 @@ class Scenario(Section):
                 raise ValueError(f"demand.categories.{index}.urgency: unknown class {', '.join(classes)}; "
                                  f"time_limits defines: {', '.join(self.time_limits)}")
         names = [c.name for c in self.demand.categories]
+        repeated = sorted({c for c in self.topics.candidates if self.topics.candidates.count(c) > 1})
+        if repeated:
+            raise ValueError(f"topics.candidates: each category is listed once; repeated: {', '.join(repeated)}")
         unknown = [c for c in self.topics.candidates if c not in names]
         if unknown:
             raise ValueError(f"topics.candidates: unknown category {', '.join(unknown)}; "

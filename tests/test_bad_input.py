@@ -463,3 +463,27 @@ def test_grid_worker_over_committed(tmp_path):
           data_chores_share: 0.9
         """)
     assert_refused(validate(path), file=path, field="grid.households", hints=("shift", "handling"))
+
+
+def test_variant_named_base(tmp_path):
+    path = write(tmp_path, "named_base.yaml", """\
+        name: named-base
+        variants:
+          base: {grid: {households: 300}}
+        """)
+    assert_refused(validate(path), file=path, field="variants.base", line=3, hints=("base",))
+
+
+def test_topic_candidate_listed_twice(tmp_path):
+    path = write(tmp_path, "topics.yaml", """\
+        name: topics
+        topics:
+          candidates: [general, general]
+        """)
+    assert_refused(validate(path), file=path, field="topics.candidates", hints=("once", "general"))
+
+
+def test_streets_per_district_names_the_bad_item():
+    proc = validate(ROOT / "scenarios" / "teaching_street.yaml", "--set", "organisation.districts=2",
+                    "--set", "organisation.streets_per_district=[1, 0]")
+    assert_refused(proc, field="organisation.streets_per_district.1", hints=("greater than 0",))

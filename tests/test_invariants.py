@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import Scenario, load_scenario, simulate
+from sim.calendar import WorkCalendar
 from sim.demand import FOUND
 from sim.organisation import build_city
 from sim.recorder import RECORD_COLUMNS
@@ -286,9 +287,15 @@ def test_channels_proactive_and_repeats(params):
     assert (found["repeat"] == 0).all()
     assert found["evaluated_min"].isna().all()
     assert found["satisfied"].isna().all()
-    # a grid worker opens the ticket the moment a matter is found or brought to them
-    community = r[r["channel"].isin(["grid_worker", *FOUND])]
-    assert (community["ticket_min"] == community["raised_min"]).all()
+    # a grid worker opens the ticket the moment they find a matter on their rounds ...
+    rounds = r[r["channel"].isin(["patrol", "home_visit"])]
+    assert (rounds["ticket_min"] == rounds["raised_min"]).all()
+    # ... or, for a matter brought to them, when they are next on shift
+    brought = r[r["channel"].isin(["grid_worker", "volunteer"]) & r["ticket_min"].notna()]
+    calendar = WorkCalendar(scenario.grid.shift.start, scenario.grid.shift.end, scenario.grid.shift.days,
+                            scenario.start_date.weekday())
+    assert all(ticket == calendar.next_on(raised) for raised, ticket in zip(brought["raised_min"],
+                                                                             brought["ticket_min"]))
     # patrols and home visits happen on shift, on working days
     shift = scenario.grid.shift
     rounds = r[r["channel"].isin(["patrol", "home_visit"])]

@@ -273,9 +273,9 @@ def test_grid_worker_starts_when_on_shift_and_shares_the_shift_with_chores():
     result, rows = run([{"at": 10, "category": "a", "channel": "grid_worker"}],
                        grid__shift=OFFICE_HOURS, grid__data_chores_share=0.5)
     r = rows.loc[0]
-    # raised 70 (01:10) to the worker (response); work starts at 08:00 (480); 60 min of effort take
-    # 120 min of shift at a 50% handling share -> 600; lead 1 d -> 2040
-    assert (r.ticket_min, r.response_min, r.closed_min) == (70, 70, 600 + DAY)
+    # raised 70 (01:10); the worker hears of it at 08:00 (480: ticket, response, work starts); 60 min of
+    # effort take 120 min of shift at a 50% handling share -> 600; lead 1 d -> 2040
+    assert (r.ticket_min, r.response_min, r.closed_min) == (480, 480, 600 + DAY)
 
 
 def test_effort_carries_over_to_the_next_working_day():
@@ -285,9 +285,9 @@ def test_effort_carries_over_to_the_next_working_day():
     result, rows = run([{"at": 4 * DAY - 60, "category": "a", "channel": "grid_worker"}], levels=levels,
                        grid__shift=OFFICE_HOURS)
     r = rows.loc[0]
-    # appears Friday 23:00, told to the worker Saturday 00:00 (response); work starts Monday 08:00
-    # (day 6), 9 h that day, the last hour on Tuesday 08:00-09:00; lead 1 d
-    assert r.response_min == 4 * DAY
+    # appears Friday 23:00, raised Saturday 00:00: the worker hears of it Monday 08:00 (day 6: response,
+    # work starts), works 9 h that day, the last hour on Tuesday 08:00-09:00; lead 1 d
+    assert r.response_min == 6 * DAY + 480
     assert r.closed_min == 7 * DAY + 540 + DAY
 
 

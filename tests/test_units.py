@@ -149,3 +149,26 @@ def test_overrides_merge_sections_but_replace_distributions_and_free_mappings(tm
     assert base.levels.A.effort.dist == "exponential"  # a distribution is replaced whole
     assert base.demand.channels == {"hotline": 1.0}  # a free mapping is replaced whole
     assert quick.levels.B.lead_time.dist == "fixed" and quick.levels.A.solve_prob == 0.5
+
+
+def test_home_visits_meet_the_yearly_coverage_target():
+    from sim.calendar import WorkCalendar
+    from sim.gridworker import GridWork
+
+    for start in ("2019-01-05", "2019-01-07"):  # a Saturday, a Monday
+        scenario = load_scenario("scenarios/teaching_street.yaml", sets=[f"start_date={start}"])
+        city = build_city(scenario)
+        shift = scenario.grid.shift
+        work = GridWork(scenario, city, WorkCalendar(shift.start, shift.end, shift.days,
+                                                     scenario.start_date.weekday()))
+        street = city.streets[0]
+        visited = sum(work.visit_finds(street.community_of(h), h, 0.0) < 365 * 1440 for h in range(street.households))
+        assert visited / street.households >= scenario.grid.home_visit_target
+
+
+def test_set_reaches_into_defaults_the_file_does_not_state(tmp_path):
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("name: bare\n", encoding="utf-8")
+    scenario = load_scenario(bare, sets=["levels.A.effort.mean=60", "forces.on_call.housing=3"])
+    assert scenario.levels.A.effort.dist == "lognormal" and scenario.levels.A.effort.mean == 60
+    assert scenario.forces.on_call["housing"] == 3 and "planning" in scenario.forces.on_call
