@@ -19,8 +19,6 @@ MINUTES_PER = {
 }
 _PATTERN = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]*)\s*$")
 ALLOWED = "a number of minutes or a number with a unit s, min, h, d or w (e.g. 30min, 2h, 7d)"
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_HOUR = 60.0
 
 
 def parse_duration(value: object) -> float:

@@ -26,9 +26,6 @@ from .request import Ids
 from .schema import LEVELS, Scenario
 from .streams import Streams
 
-MINUTES_PER_YEAR = 365.0 * 1440.0
-
-
 def cumulative(weights) -> list[float]:
     """Running sums, for ``Stream.choice``."""
     total, out = 0.0, []

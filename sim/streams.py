@@ -73,10 +73,6 @@ class Stream:
         self._ei = i + 1
         return self._e[i]
 
-    def bernoulli(self, p: float) -> bool:
-        """True with probability ``p`` (exactly never at 0, always at 1)."""
-        return self.uniform() < p
-
     def choice(self, cumulative: list[float]) -> int:
         """An index drawn with the probabilities whose running sums are given."""
         u = self.uniform() * cumulative[-1]
