@@ -67,10 +67,14 @@ class WorkCalendar:
 
     def working_minutes(self, horizon: float) -> float:
         """Working minutes from time 0 to ``horizon``."""
-        total, day = 0.0, 0
-        while day * DAY < horizon:
+        return self.working_between(0.0, horizon)
+
+    def working_between(self, a: float, b: float) -> float:
+        """Working minutes between times ``a`` and ``b``."""
+        total, day = 0.0, int(a // DAY)
+        while day * DAY < b:
             if self.is_working_day(day):
-                lo, hi = day * DAY + self.start, min(day * DAY + self.end, horizon)
+                lo, hi = max(a, day * DAY + self.start), min(b, day * DAY + self.end)
                 total += max(0.0, hi - lo)
             day += 1
         return total

@@ -82,8 +82,11 @@ def work(model, req: Request, level: int, deadline: float):
             yield env.timeout(start - env.now)
         rec.grid_worker_starts(env.now - arrived)
         rec.responded(env.now, req)
+        cal = model.calendar
+        finish = cal.finish(env.now, effort / model.gridwork.handling_share[req.community])
+        if finish > model.horizon:  # count only the part of the effort worked before the horizon
+            effort *= cal.working_between(env.now, model.horizon) / cal.working_between(env.now, finish)
         rec.work(POOLS[level], env.now, effort)
-        finish = model.calendar.finish(env.now, effort / model.gridwork.handling_share[req.community])
         yield env.timeout(finish - env.now)
     else:
         rec.responded(env.now, req)

@@ -354,6 +354,10 @@ RATE_NAMES = ("response_rate", "resolution_rate", "satisfaction_rate", "completi
               *(f"share_closed_{level}" for level in LEVELS))
 
 
+@example((("agents", 1), ("all_on_call", False), ("channels", (0, 0, 1)), ("days", 3.0),
+          ("dispatch_accuracy", 0.0), ("fast", False), ("households", 513), ("intensity", 3.0), ("lines", 1),
+          ("mode", "street"), ("repeat_prob", 0.0), ("replication", 0), ("report_timeout", None), ("seed", 0),
+          ("start", dt.date(2018, 1, 6)), ("triage_accuracy", 0.0)))  # A-level work running past the horizon
 @SETTINGS
 @given(cases())
 def test_metrics_agree_with_records(params):
