@@ -1,7 +1,9 @@
 """gridgov's command line: ``python run.py SUBCOMMAND ...`` (also the ``gridgov`` command).
 
 Subcommands: ``run`` simulates a scenario and writes a results folder;
-``validate`` checks a scenario file and prints it resolved. Input errors
+``compare`` runs a base and its variants with common random numbers and
+reports paired differences; ``validate`` checks a scenario file and prints
+it resolved. Input errors
 exit with status 2 and a one-paragraph message, never a traceback.
 """
 
@@ -67,6 +69,21 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     run.set_defaults(handler=cmd_run)
 
+    comp = sub.add_parser("compare", help="run a scenario and its variants (or several scenario files) with "
+                                          "common random numbers; write paired differences")
+    comp.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                      help="a scenario file (its base and variants), or several files (the first is the base)")
+    comp.add_argument("--variant", dest="variants", action="append", default=[], metavar="NAME",
+                      help="compare only these variants of a single file (repeatable; default all)")
+    comp.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a parameter in every variant (repeatable)")
+    comp.add_argument("--replications", "-r", type=whole_number(1), default=5, metavar="R")
+    comp.add_argument("--seed", type=whole_number(0), metavar="S", help="override the seed of every variant")
+    comp.add_argument("--out", type=Path, metavar="DIR", help="results folder (default results/<name>-compare)")
+    comp.add_argument("--workers", "-w", type=whole_number(1), default=1, metavar="W")
+    comp.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    comp.set_defaults(handler=cmd_compare)
+
     validate = sub.add_parser("validate", help="check a scenario file and print it resolved; no simulation")
     scenario_args(validate)
     validate.set_defaults(handler=cmd_validate)
@@ -104,17 +121,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.seed is not None:
         scenario = scenario.model_copy(update={"seed": args.seed})
     out = args.out or Path("results") / (re.sub(r"[^A-Za-z0-9._-]+", "-", scenario.name).strip(".-") or "scenario")
-    if out.exists() and not out.is_dir():
-        from sim import ScenarioError
-        raise ScenarioError("is a file; --out must name a folder (it is created if missing)", out, "--out")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        from sim import ScenarioError
-        raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
-                            out, "--out") from None
-    for stale in RESULT_FILES:  # a reused folder must not mix this run with an earlier one
-        (out / stale).unlink(missing_ok=True)
+    prepare_out(out)
     parts = None
     if args.records:
         parts = out / ".records"
@@ -130,11 +137,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def on_done(rep) -> None:
         finished.append(rep)
-        line = ",".join(str(v) for v in replication_row(scenario, rep).values())
+        row = replication_row(scenario, rep, args.variant or "base")
         with partial.open("a", encoding="utf-8") as f:
             if f.tell() == 0:
-                f.write(",".join(replication_row(scenario, rep)) + "\n")
-            f.write(line + "\n")
+                f.write(",".join(row) + "\n")
+            f.write(",".join(str(v) for v in row.values()) + "\n")
         say(f"  replication {rep.replication} done: {rep.metrics['requests']:,} requests, "
             f"resolution {rep.metrics['resolution_rate']:.3f}, satisfaction {rep.metrics['satisfaction_rate']:.3f}")
 
@@ -145,7 +152,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         interrupted = True
     reps = sorted(finished, key=lambda r: r.replication)
     if reps:
-        write_results(out, scenario, reps, summarise([r.metrics for r in reps], reps[0].metrics), __version__)
+        summary = {"scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
+                   "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
+        write_results(out, summary, scenario, [(args.variant or "base", scenario, reps)], __version__)
         if parts is not None:
             merge_parquet([r.records for r in reps], out / "issues.parquet")
     if parts is not None:
@@ -160,6 +169,85 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 130
     say(f"wrote {out} in {wall:.1f} s")
     return 0
+
+
+def comparison_scenarios(args: argparse.Namespace) -> dict:
+    """The scenarios a ``compare`` runs, base first, all on one seed (common random numbers)."""
+    from sim import ScenarioError, load_scenario, load_variants
+
+    if len(args.scenarios) > 1:
+        if args.variants:
+            raise ScenarioError("--variant works with one scenario file; with several, each file is a variant",
+                                args.scenarios[0], "--variant")
+        loaded = [load_scenario(path, args.sets) for path in args.scenarios]
+        chosen = {"base": loaded[0], **{s.name: s for s in loaded[1:]}}
+    else:
+        every = load_variants(args.scenarios[0], args.sets)
+        unknown = [v for v in args.variants if v not in every or v == "base"]
+        if unknown:
+            raise ScenarioError(f"no variant named {', '.join(unknown)}; the file defines: "
+                                f"{', '.join(n for n in every if n != 'base') or 'no variants'}", args.scenarios[0])
+        chosen = {"base": every["base"], **{v: every[v] for v in (args.variants or every) if v != "base"}}
+    seed = args.seed if args.seed is not None else chosen["base"].seed
+    return {name: scenario.model_copy(update={"seed": seed}) for name, scenario in chosen.items()}
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from analysis import summarise
+    from analysis.compare import Comparison, compare
+    from sim import __version__
+    from sim.writer import provenance, write_json, write_results
+
+    scenarios = comparison_scenarios(args)
+    base = scenarios["base"]
+    out = args.out or Path("results") / (re.sub(r"[^A-Za-z0-9._-]+", "-", base.name).strip(".-") + "-compare")
+    prepare_out(out)
+    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
+    say(f"gridgov {__version__}: compare {', '.join(scenarios)}; {args.replications} replication(s) each, "
+        f"seed {base.seed}, {args.workers} worker(s)")
+    started, clock = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), time.perf_counter()
+    done: dict[str, list] = {name: [] for name in scenarios}
+
+    def on_done(variant, rep) -> None:
+        done[variant].append(rep)
+        say(f"  {variant} replication {rep.replication} done: resolution {rep.metrics['resolution_rate']:.3f}, "
+            f"satisfaction {rep.metrics['satisfaction_rate']:.3f}")
+
+    interrupted = False
+    try:
+        compare(scenarios, args.replications, args.workers, on_done)
+    except KeyboardInterrupt:
+        interrupted = True
+    runs = {v: sorted(reps, key=lambda r: r.replication) for v, reps in done.items() if reps}
+    if runs.get("base"):
+        comparison = Comparison(scenarios, runs)
+        summary = {"scenario": base.name, "replications": len(runs["base"]), "seed": base.seed,
+                   "metrics": summarise([r.metrics for r in runs["base"]], runs["base"][0].metrics),
+                   **comparison.summary()}
+        write_results(out, summary, base, [(v, scenarios[v], reps) for v, reps in runs.items()], __version__)
+    write_json(out / "provenance.json", provenance(__version__, time.perf_counter() - clock, args.workers,
+                                                   sum(len(r) for r in runs.values()),
+                                                   sum(r.events for reps in runs.values() for r in reps), started))
+    if interrupted:
+        print(f"gridgov: interrupted; finished replications were saved in {out}", file=sys.stderr)
+        return 130
+    say(f"wrote {out}")
+    return 0
+
+
+def prepare_out(out: Path) -> None:
+    """Create the results folder, clearing results an earlier run left there."""
+    from sim import ScenarioError
+
+    if out.exists() and not out.is_dir():
+        raise ScenarioError("is a file; --out must name a folder (it is created if missing)", out, "--out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
+                            out, "--out") from None
+    for stale in RESULT_FILES:  # a reused folder must not mix this run with an earlier one
+        (out / stale).unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,10 @@
-"""Statistics, tables and (in later releases) plots and reports built from results.
+"""Statistics, comparisons and (in later releases) plots and reports built from results.
 
 Nothing here runs SimPy: it works on the metrics and tables that ``sim``
 returns or writes to a results folder.
 """
 
+from .compare import Comparison, compare
 from .stats import mean_ci, summarise
 
-__all__ = ["mean_ci", "summarise"]
+__all__ = ["Comparison", "compare", "mean_ci", "summarise"]

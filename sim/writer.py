@@ -97,22 +97,28 @@ def provenance(version: str, wall_seconds: float, workers: int, replications: in
     }
 
 
-def replication_row(scenario: Scenario, rep) -> dict[str, Any]:
+def replication_row(scenario: Scenario, rep, variant: str = "base") -> dict[str, Any]:
     """One line of ``replications.csv``: which run, then every metric."""
-    return {"scenario": scenario.name, "replication": rep.replication, "seed": scenario.seed, **rep.metrics}
+    return {"scenario": scenario.name, "variant": variant, "replication": rep.replication, "seed": scenario.seed,
+            **rep.metrics}
 
 
-def write_results(out: Path, scenario: Scenario, reps: list, summary: dict[str, dict], version: str) -> None:
-    """Write the reproducible part of the results folder for finished replications."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scenario.resolved.yaml").write_text(resolved_yaml(scenario, version), encoding="utf-8")
-    write_json(out / "summary.json", {
-        "scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
-        "gridgov_version": version, "metrics": summary,
-    })
-    write_table(out / "replications.csv", pd.DataFrame([replication_row(scenario, rep) for rep in reps]))
+def write_tables(out: Path, runs: list[tuple[str, Scenario, list]]) -> None:
+    """The tidy tables of (variant, scenario, finished replications) runs, one row per variant and replication."""
+    rows = [replication_row(scenario, rep, variant) for variant, scenario, reps in runs for rep in reps]
+    write_table(out / "replications.csv", pd.DataFrame(rows))
+    leading = ["scenario", "variant", "replication"]
     for name in ("timeseries", "streets", "topics"):
-        frames = [getattr(rep, name).assign(scenario=scenario.name, replication=rep.replication) for rep in reps]
-        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        leading = ["scenario", "replication"]
+        frames = [getattr(rep, name).assign(scenario=scenario.name, variant=variant, replication=rep.replication)
+                  for variant, scenario, reps in runs for rep in reps]
+        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=leading)
         write_table(out / f"{name}.csv", table[leading + [c for c in table.columns if c not in leading]])
+
+
+def write_results(out: Path, summary: dict[str, Any], resolved: Scenario, runs: list[tuple[str, Scenario, list]],
+                  version: str) -> None:
+    """Write the reproducible part of the results folder: resolved scenario, summary and tidy tables."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scenario.resolved.yaml").write_text(resolved_yaml(resolved, version), encoding="utf-8")
+    write_json(out / "summary.json", {**summary, "gridgov_version": version})
+    write_tables(out, runs)

@@ -48,7 +48,7 @@ def test_readme_has_the_two_setup_commands():
 @pytest.mark.parametrize("command", readme_commands())
 def test_readme_command_runs(command, tmp_path):
     args = shlex.split(command)[1:]
-    if args[1] == "run":  # short horizon, and a scratch folder instead of results/
+    if args[1] in ("run", "compare"):  # short horizon, and a scratch folder instead of results/
         args = [a for i, a in enumerate(args) if a != "--out" and (i == 0 or args[i - 1] != "--out")]
         args += ["--set", "horizon=2d", "--out", str(tmp_path / "out"), "--quiet"]
     done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
