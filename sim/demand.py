@@ -17,7 +17,7 @@ import math
 from .dispatch import community_intake, dispatch_ticket
 from .evaluation import follow_up
 from .hotline import call
-from .request import ANSWERED, CALLBACK, CONSULTATION, PROBLEM, Request
+from .request import ANSWERED, CALLBACK, CONSULTATION, COVERED, FATES, PROBLEM, Request
 from .schema import LEVELS
 
 INF = math.inf
@@ -55,6 +55,11 @@ class StreetDraws:
         self.raise_delay = s.demand.raise_delay.sampler(st[f"{purpose}/raise"])
         self.patience = s.hotline.patience.sampler(st[f"{purpose}/patience"])
         self.talk = s.hotline.talk_time.sampler(st[f"{purpose}/talk"])
+        self.fates = st[f"{purpose}/fate"]
+
+    def fate(self, count: int) -> list[float]:
+        """``count`` uniforms for a request's chance outcomes."""
+        return [self.fates.uniform() for _ in range(count)]
 
     def caller(self, req: Request) -> None:
         """The resident's patience on a first call, and how long that call will take."""
@@ -86,6 +91,7 @@ def consultation_arrivals(model, street):
                       community.grid_of(household), -1, 0, model.consultation_urgency,
                       "online" if online else "hotline", env.now)
         draws.caller(req)
+        req.fate = draws.fate(1)
         env.process(consultation_life(model, req))
 
 
@@ -120,6 +126,7 @@ def new_problem(model, street, draws: StreetDraws, item=None) -> None:
     visible, u_patrol, mentions = uniform() < category.visible, uniform(), uniform() < model.visit_detect
     to_volunteer = stream.exponential()
     patience, talk = draws.patience(), draws.talk()  # drawn for every problem, raised or not (CRN)
+    fate = draws.fate(len(FATES))
     prevented = uniform() >= model.topic_factor[category_index]  # a monthly topic fixed its root cause
     if item is not None:
         needed = LEVELS.index(item.level) if item.level else needed
@@ -145,7 +152,7 @@ def new_problem(model, street, draws: StreetDraws, item=None) -> None:
     req = Request(model.next_id(), PROBLEM, street.index, community.index, grid, category_index,
                   needed, urgency, how, now)
     req.proactive = how in FOUND
-    req.patience, req.talk = patience, talk
+    req.patience, req.talk, req.fate = patience, talk, fate
     model.env.process(problem_life(model, req, start - now))
 
 
@@ -182,6 +189,7 @@ def repeat_of(model, req: Request, delay: float) -> None:
         return
     again = Request(model.next_id(), PROBLEM, req.street, req.community, req.grid, req.category,
                     req.needed, req.urgency, "hotline", req.appeared, req.repeat + 1)
+    again.fate = [model.repeat_fates.uniform() for _ in FATES]
     model.env.process(problem_life(model, again, delay))
 
 
@@ -193,7 +201,7 @@ def consultation_life(model, req: Request):
     if req.channel == "hotline" and not (yield from call(model, req)):
         rec.lost(req)
         return
-    if model.consult.uniform() < model.scenario.consultation.knowledge_base_coverage:
+    if req.fate[COVERED] < model.scenario.consultation.knowledge_base_coverage:
         rec.note(env.now, req, "answered", "from the knowledge base")
         rec.consultation_done(req, ANSWERED)
         return

@@ -14,7 +14,7 @@ the community, which keeps what it can and reports the rest to the street.
 from __future__ import annotations
 
 from .handling import D, handle
-from .request import Request
+from .request import COMMUNITY_TRIAGE, DISPATCH, STREET_TRIAGE, Request
 
 
 def dispatch_ticket(model, req: Request):
@@ -26,7 +26,7 @@ def dispatch_ticket(model, req: Request):
     if not model.immediate[req.urgency]:
         yield env.timeout(delay)
     rec.count("dispatched")
-    rightly = model.dispatching.uniform() < model.scenario.dispatch.accuracy
+    rightly = req.fate[DISPATCH] < model.scenario.dispatch.accuracy
     if not rightly:
         req.misdispatched = True
         req.bounces += 1
@@ -50,7 +50,7 @@ def community_intake(model, req: Request):
     env, rec = model.env, model.recorder
     open_ticket(model, req)
     rec.responded(env.now, req)  # the grid worker is with the resident (or the problem) already
-    judged = judge_level(model, req)
+    judged = judge_level(model, req, COMMUNITY_TRIAGE)
     if judged == 0 and not model.categories[req.category].utility:
         rec.note(env.now, req, "community", "the grid worker keeps it in the community (A)")
         yield from handle(model, req, 0)
@@ -72,7 +72,7 @@ def street_route(model, req: Request):
     yield env.timeout(duration)
     centre.release()
     rec.responded(env.now, req)  # the centre, staffed around the clock, contacts the resident on receipt
-    level = judge_level(model, req)
+    level = judge_level(model, req, STREET_TRIAGE)
     if model.categories[req.category].utility:
         req.bounces += 1
         rec.count("forwarded")
@@ -84,9 +84,9 @@ def street_route(model, req: Request):
     yield from handle(model, req, level)
 
 
-def judge_level(model, req: Request) -> int:
-    """The level a dispatcher or grid worker assigns: right with probability ``triage.accuracy``, else one too low."""
-    right = model.triaging.uniform() < model.scenario.triage.accuracy
+def judge_level(model, req: Request, who: int) -> int:
+    """The level a grid worker or dispatcher assigns: right with probability ``triage.accuracy``, else one too low."""
+    right = req.fate[who] < model.scenario.triage.accuracy
     return req.needed if right else max(0, req.needed - 1)
 
 

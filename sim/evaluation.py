@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from .request import CLOSED, Request
+from .request import CLOSED, REACH, REPEAT, SATISFY, Request
 
 
 def satisfaction_probability(e, solved: bool, late: bool, days_open: float, bounces: int) -> float:
@@ -30,10 +30,9 @@ def follow_up(model, req: Request):
     """Call the resident back; return the delay before a repeat request, or None."""
     env, rec, e = model.env, model.recorder, model.scenario.evaluation
     rec.finish(req, CLOSED, keep=True)
-    stream = model.evaluating
     if not req.proactive:
         yield env.timeout(model.evaluation_delay())
-        reached, u = stream.uniform() < e.reach_prob, stream.uniform()
+        reached, u = req.fate[REACH] < e.reach_prob, req.fate[SATISFY]
         if reached:
             late = req.response - req.ticket > model.recorder.limits[req.urgency][0]
             p = satisfaction_probability(e, req.solved, late, (req.closed - req.ticket) / 1440.0, req.bounces)
@@ -42,5 +41,5 @@ def follow_up(model, req: Request):
             rec.note(env.now, req, "evaluated", f"{'solved' if req.solved else 'not solved'}, "
                      f"{'satisfied' if req.satisfied else 'not satisfied'}")
     rec.release(req)
-    again, delay = stream.uniform() < e.repeat_prob, model.repeat_delay()
+    again, delay = req.fate[REPEAT] < e.repeat_prob, model.repeat_delay()
     return delay if again and not req.solved else None

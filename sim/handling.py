@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from .request import Request
+from .request import GAME, SOLVE, Request
 from .whistle import blow
 
 A, B, C, D = 0, 1, 2, 3
@@ -46,7 +46,7 @@ def handle(model, req: Request, level: int):
             if req.needed <= level and env.now + lead <= deadline:
                 yield env.timeout(lead)
                 solve_p = spec.solve_prob * (model.scenario.whistle.idle_solve_factor if idle else 1.0)
-                u_solve, u_game = model.handling.uniform(), model.handling.uniform()
+                u_solve, u_game = req.fate[SOLVE], req.fate[GAME]
                 pressure = model.scenario.ranking.pressure
                 if model.pressured[req.street] and level <= B:
                     solve_p += pressure.solve_boost * (1.0 - solve_p)

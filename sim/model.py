@@ -118,18 +118,17 @@ class Model:
         self.redial = st["hotline/redial"]
         self.redial_delay = h.redial_delay.sampler(self.redial)
         self.online_delay = s.online.processing_delay.sampler(st["online"])
-        self.consult = st["consultation"]
-        self.callback = s.consultation.callback.sampler(self.consult)
+        self.callback = s.consultation.callback.sampler(st["consultation"])
+        self.repeat_fates = st["repeat/fate"]
         self.dispatching = st["dispatch"]
         dp = s.dispatch
         self.dispatch_delay = dp.delay.sampler(self.dispatching)
         self.objection_delay = dp.objection_delay.sampler(self.dispatching)
         self.review_delay = dp.review_delay.sampler(self.dispatching)
         self.forward_delay = dp.forward_delay.sampler(self.dispatching)
-        self.triaging = st["triage"]
-        self.triage_time = s.triage.time.sampler(self.triaging)
-        self.community_report_delay = s.triage.community_report_delay.sampler(self.triaging)
-        self.handling = st["handling"]
+        triaging = st["triage"]
+        self.triage_time = s.triage.time.sampler(triaging)
+        self.community_report_delay = s.triage.community_report_delay.sampler(triaging)
         self.effort = [s.levels[level].effort.sampler(st[f"handling/effort-{level}"]) for level in LEVELS]
         self.lead = [s.levels[level].lead_time.sampler(st[f"handling/lead-{level}"]) for level in LEVELS]
         self.whistling = st["whistle"]
@@ -138,8 +137,7 @@ class Model:
         w = s.whistle
         self.report_limit = w.reference_timeout if w.report_timeout is None else w.report_timeout
         self.delay_factor, self.idle_factor = w.assessment.factors(w.report_timeout)
-        self.evaluating = st["evaluation"]
-        self.evaluation_delay = s.evaluation.delay.sampler(self.evaluating)
+        self.evaluation_delay = s.evaluation.delay.sampler(st["evaluation"])
         self.repeat_delay = s.evaluation.repeat_delay.sampler(st["evaluation/repeat"])
 
     def _build_handlers(self) -> None:

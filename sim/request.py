@@ -13,6 +13,12 @@ NAN = float("nan")
 
 PROBLEM, CONSULTATION = "problem", "consultation"
 
+# the chance outcomes each problem draws for itself when it appears (indices into Request.fate), so that two
+# variants decide them alike: common random numbers beyond the problem's own attributes
+FATES = ("dispatch", "community_triage", "street_triage", "solve", "game", "reach", "satisfy", "repeat")
+DISPATCH, COMMUNITY_TRIAGE, STREET_TRIAGE, SOLVE, GAME, REACH, SATISFY, REPEAT = range(len(FATES))
+COVERED = 0  # a consultation's one draw: is it in the knowledge base?
+
 # how a request's life ended (or ``OPEN`` at the horizon)
 CLOSED, ANSWERED, CALLBACK, LOST, OPEN = "closed", "answered", "callback", "lost", "open"
 
@@ -24,7 +30,7 @@ class Request:
         "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel",
         "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
         "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
-        "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk",
+        "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk", "fate",
     )
 
     def __init__(self, rid: int, kind: str, street: int, community: int, grid: int, category: int,
@@ -50,6 +56,7 @@ class Request:
         self.outcome = OPEN
         self.patience: float | None = None  # the first call's patience and talk time, drawn when it appears
         self.talk: float | None = None
+        self.fate: list[float] = []  # the request's own uniforms for its chance outcomes, see FATES
 
 
 class Ids:

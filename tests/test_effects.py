@@ -100,5 +100,6 @@ def test_paired_differences_use_the_same_problems():
     a = simulate(load_scenario(TEACHING, sets=["hotline.agents=2"]), records=True).issues
     b = simulate(load_scenario(TEACHING, sets=["hotline.agents=3"]), records=True).issues
     first = ["appeared_min", "street", "community", "category", "needed_level"]
-    pick = lambda d: d[(d["kind"] == "problem") & (d["repeat"] == 0)][first].reset_index(drop=True)  # noqa: E731
+    pick = lambda d: (d[(d["kind"] == "problem") & (d["repeat"] == 0)][first]  # noqa: E731
+                      .sort_values(first).reset_index(drop=True))
     pd.testing.assert_frame_equal(pick(a), pick(b))
