@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import Scenario, load_variants, simulate
+from sim.schema import LEVELS
 
 from .stats import mean_ci
 
@@ -101,13 +102,13 @@ def fit(scenario: Scenario, targets: list[Target], rounds: int = 4) -> Scenario:
         got = {name: sum(v) / len(v) for name, v in simulate_month(scenario, month, 1).items()}
         data = scenario.model_dump(mode="json")
         scale = want["resolution_rate"] / got["resolution_rate"]
-        for level in "ABCD":
+        for level in LEVELS:
             data["levels"][level]["solve_prob"] = round(min(1.0, data["levels"][level]["solve_prob"] * scale), 3)
         shift = logit(want["satisfaction_rate"]) - logit(got["satisfaction_rate"])
         data["evaluation"]["intercept"] = round(data["evaluation"]["intercept"] + shift, 2)
         scenario = Scenario.model_validate(data)
         print(f"  resolution {got['resolution_rate']:.3f}, satisfaction {got['satisfaction_rate']:.3f} -> "
-              f"solve {[float(data['levels'][lv]['solve_prob']) for lv in 'ABCD']}, "
+              f"solve {[float(data['levels'][lv]['solve_prob']) for lv in LEVELS]}, "
               f"intercept {data['evaluation']['intercept']}", file=sys.stderr)
     return scenario
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .handling import D, handle
 from .request import COMMUNITY_TRIAGE, DISPATCH, STREET_TRIAGE, Request
+from .schema import LEVELS
 
 
 def dispatch_ticket(model, req: Request):
@@ -80,7 +81,7 @@ def street_route(model, req: Request):
         yield env.timeout(model.forward_delay())
         yield from handle(model, req, D)
         return
-    rec.note(env.now, req, "triaged", f"level {'ABCD'[level]}")
+    rec.note(env.now, req, "triaged", f"level {LEVELS[level]}")
     yield from handle(model, req, level)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 from .request import GAME, SOLVE, Request
+from .schema import LEVELS
 from .whistle import blow
 
 A, B, C, D = 0, 1, 2, 3
@@ -31,8 +32,8 @@ def handle(model, req: Request, level: int):
     """Work the ticket from ``level`` up until some level closes it."""
     env, rec = model.env, model.recorder
     while True:
-        spec = model.scenario.levels["ABCD"[level]]
-        req.path += "ABCD"[level]
+        spec = model.scenario.levels[LEVELS[level]]
+        req.path += LEVELS[level]
         limit = spec.escalate_after if level < D else None
         deadline = math.inf if limit is None else env.now + limit
         if level == B:
@@ -55,13 +56,13 @@ def handle(model, req: Request, level: int):
                         rec.count("gamed")
                 req.solved = not req.gamed and u_solve < solve_p
                 rec.closed(env.now, req, level)
-                rec.note(env.now, req, "closed", f"at level {'ABCD'[level]}, "
+                rec.note(env.now, req, "closed", f"at level {LEVELS[level]}, "
                          f"{'solved' if req.solved else 'not solved'}")
                 return
             yield env.timeout(max(0.0, min(env.now + lead, deadline) - env.now))
         level += 1
         rec.count("escalated")
-        rec.note(env.now, req, "escalated", f"to level {'ABCD'[level]}")
+        rec.note(env.now, req, "escalated", f"to level {LEVELS[level]}")
 
 
 def work(model, req: Request, level: int, deadline: float):

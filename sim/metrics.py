@@ -8,10 +8,9 @@ rate whose denominator is zero is NaN ("not measured"), never 0. The docs
 from __future__ import annotations
 
 from .recorder import Recorder
-from .schema import WHISTLE_KINDS
+from .schema import LEVELS, WHISTLE_KINDS
 
 NAN = float("nan")
-LEVEL_NAMES = "ABCD"
 
 DEFINITIONS: dict[str, str] = {
     "requests": "requests that entered the system: problems raised by residents or found on patrol, repeats and consultations",
@@ -67,7 +66,7 @@ DEFINITIONS: dict[str, str] = {
     "district_utilisation": "C-level coordinators' busy time / (coordinators x horizon)",
     "city_utilisation": "D-level handlers' busy time / (handlers x horizon)",
 }
-for _level in LEVEL_NAMES:
+for _level in LEVELS:
     DEFINITIONS[f"share_closed_{_level}"] = f"tickets closed at level {_level} / closed tickets"
     DEFINITIONS[f"mean_resolve_h_{_level}"] = f"mean time from ticket to closure of tickets closed at level {_level}"
 
@@ -133,7 +132,7 @@ def compute(rec: Recorder) -> dict[str, float]:
         "district_utilisation": utilisation["district"],
         "city_utilisation": utilisation["city"],
     }
-    for level, name in enumerate(LEVEL_NAMES):
+    for level, name in enumerate(LEVELS):
         m[f"share_closed_{name}"] = ratio(rec.closed_at[level], c["closed"])
         m[f"mean_resolve_h_{name}"] = ratio(rec.resolve_sum_at[level], rec.closed_at[level]) / 60.0
     return m

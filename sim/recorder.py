@@ -13,8 +13,8 @@ import math
 from typing import Callable, Optional
 
 from .request import ANSWERED, LOST, NAN, Request
+from .schema import LEVELS
 
-LEVEL_NAMES = "ABCD"
 RECORD_COLUMNS = (
     "replication", "id", "kind", "street", "community", "grid", "category", "needed_level", "urgency",
     "channel", "repeat", "proactive", "appeared_min", "raised_min", "ticket_min", "response_min",
@@ -308,7 +308,7 @@ class Recorder:
         self.rows.append((
             self.replication, req.id, req.kind, req.street, req.community, req.grid,
             self.category_names[req.category] if req.category >= 0 else "",
-            LEVEL_NAMES[req.needed] if req.category >= 0 else "",
+            LEVELS[req.needed] if req.category >= 0 else "",
             self.urgency_names[req.urgency], req.channel, req.repeat, req.proactive, req.appeared,
             req.raised, req.ticket, req.response, req.closed, req.evaluated, req.attempts, req.wait,
             req.misdispatched, req.bounces, req.path, req.whistle, req.reports, req.late_reports,
