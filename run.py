@@ -92,16 +92,12 @@ def parser() -> argparse.ArgumentParser:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim import __version__, load_variants
+    from sim.loader import choose
     from sim.organisation import build_city
     from sim.writer import resolved_yaml
 
     scenarios = load_variants(args.scenario, args.sets)
-    chosen = args.variant or "base"
-    if chosen not in scenarios:
-        from sim import ScenarioError
-        raise ScenarioError(f"no variant named '{chosen}'; the file defines: "
-                            f"{', '.join(n for n in scenarios if n != 'base') or 'no variants'}", args.scenario)
-    scenario = scenarios[chosen]
+    scenario = choose(scenarios, args.variant or "base", args.scenario)
     print(resolved_yaml(scenario, __version__), end="")
     size = build_city(scenario).describe()
     print("# organisation: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in size.items()))
@@ -112,7 +108,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from analysis import summarise
     from sim import __version__, load_scenario
     from sim.experiment import run_replications
     from sim.writer import merge_parquet, provenance, replication_row, write_json, write_results
@@ -120,7 +115,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.sets, args.variant)
     if args.seed is not None:
         scenario = scenario.model_copy(update={"seed": args.seed})
-    out = args.out or Path("results") / (re.sub(r"[^A-Za-z0-9._-]+", "-", scenario.name).strip(".-") or "scenario")
+    out = args.out or default_out(scenario.name)
     prepare_out(out)
     parts = None
     if args.records:
@@ -152,9 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         interrupted = True
     reps = sorted(finished, key=lambda r: r.replication)
     if reps:
-        summary = {"scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
-                   "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
-        write_results(out, summary, scenario, [(args.variant or "base", scenario, reps)], __version__)
+        write_results(out, summary_head(scenario, reps), scenario, [(args.variant or "base", scenario, reps)], __version__)
         if parts is not None:
             merge_parquet([r.records for r in reps], out / "issues.parquet")
     if parts is not None:
@@ -174,6 +167,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def comparison_scenarios(args: argparse.Namespace) -> dict:
     """The scenarios a ``compare`` runs, base first, all on one seed (common random numbers)."""
     from sim import ScenarioError, load_scenario, load_variants
+    from sim.loader import choose
 
     if len(args.scenarios) > 1:
         if args.variants:
@@ -183,47 +177,39 @@ def comparison_scenarios(args: argparse.Namespace) -> dict:
         chosen = {"base": loaded[0], **{s.name: s for s in loaded[1:]}}
     else:
         every = load_variants(args.scenarios[0], args.sets)
-        unknown = [v for v in args.variants if v not in every or v == "base"]
-        if unknown:
-            raise ScenarioError(f"no variant named {', '.join(unknown)}; the file defines: "
-                                f"{', '.join(n for n in every if n != 'base') or 'no variants'}", args.scenarios[0])
-        chosen = {"base": every["base"], **{v: every[v] for v in (args.variants or every) if v != "base"}}
+        names = [v for v in args.variants or every if v != "base"]
+        chosen = {"base": every["base"], **{v: choose(every, v, args.scenarios[0]) for v in names}}
     seed = args.seed if args.seed is not None else chosen["base"].seed
     return {name: scenario.model_copy(update={"seed": seed}) for name, scenario in chosen.items()}
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from analysis import summarise
-    from analysis.compare import Comparison, compare
+    from analysis.compare import Comparison
     from sim import __version__
     from sim.writer import provenance, write_json, write_results
 
     scenarios = comparison_scenarios(args)
     base = scenarios["base"]
-    out = args.out or Path("results") / (re.sub(r"[^A-Za-z0-9._-]+", "-", base.name).strip(".-") + "-compare")
+    out = args.out or default_out(base.name, "-compare")
     prepare_out(out)
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
     say(f"gridgov {__version__}: compare {', '.join(scenarios)}; {args.replications} replication(s) each, "
         f"seed {base.seed}, {args.workers} worker(s)")
     started, clock = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), time.perf_counter()
-    done: dict[str, list] = {name: [] for name in scenarios}
+    comparison = Comparison(scenarios)
 
     def on_done(variant, rep) -> None:
-        done[variant].append(rep)
         say(f"  {variant} replication {rep.replication} done: resolution {rep.metrics['resolution_rate']:.3f}, "
             f"satisfaction {rep.metrics['satisfaction_rate']:.3f}")
 
     interrupted = False
     try:
-        compare(scenarios, args.replications, args.workers, on_done)
+        comparison.run(args.replications, args.workers, on_done)
     except KeyboardInterrupt:
         interrupted = True
-    runs = {v: sorted(reps, key=lambda r: r.replication) for v, reps in done.items() if reps}
+    runs = {v: reps for v, reps in comparison.runs.items() if reps}
     if runs.get("base"):
-        comparison = Comparison(scenarios, runs)
-        summary = {"scenario": base.name, "replications": len(runs["base"]), "seed": base.seed,
-                   "metrics": summarise([r.metrics for r in runs["base"]], runs["base"][0].metrics),
-                   **comparison.summary()}
+        summary = {**summary_head(base, runs["base"]), **comparison.summary()}
         write_results(out, summary, base, [(v, scenarios[v], reps) for v, reps in runs.items()], __version__)
     write_json(out / "provenance.json", provenance(__version__, time.perf_counter() - clock, args.workers,
                                                    sum(len(r) for r in runs.values()),
@@ -233,6 +219,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 130
     say(f"wrote {out}")
     return 0
+
+
+def default_out(name: str, suffix: str = "") -> Path:
+    """results/<scenario name, made safe as a folder name><suffix>."""
+    return Path("results") / ((re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or "scenario") + suffix)
+
+
+def summary_head(scenario, reps: list) -> dict:
+    """The part of ``summary.json`` every run has: what ran, and each metric's 95% interval."""
+    from analysis import summarise
+
+    return {"scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
+            "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
 
 
 def prepare_out(out: Path) -> None:

@@ -9,6 +9,7 @@ show how much the pairing gains.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
@@ -63,15 +64,28 @@ def differences(base: list[dict], other: list[dict], names: Iterable[str]) -> di
 
 @dataclass
 class Comparison:
-    """Replications of each variant (base first) and their summaries."""
+    """Replications of each variant (base first), kept in replication order as they finish."""
 
     scenarios: dict[str, Scenario]
     runs: dict[str, list[Replication]] = field(default_factory=dict)
 
+    def run(self, replications: int, workers: int = 1,
+            on_done: Callable[[str, Replication], None] = lambda variant, rep: None) -> "Comparison":
+        """Run every variant with the same replications; what finished stays here if interrupted."""
+        for variant, scenario in self.scenarios.items():
+            self.runs[variant] = []
+
+            def keep(rep: Replication, variant: str = variant) -> None:
+                bisect.insort(self.runs[variant], rep, key=lambda r: r.replication)
+                on_done(variant, rep)
+
+            run_replications(scenario, replications, workers, on_done=keep)
+        return self
+
     def summary(self) -> dict:
         """Each variant's metric intervals, and each variant's paired differences from the base."""
-        names = list(self.runs[BASE][0].metrics) if self.runs.get(BASE) else []
-        rows = {v: [r.metrics for r in reps] for v, reps in self.runs.items()}
+        rows = {v: [r.metrics for r in reps] for v, reps in self.runs.items() if reps}
+        names = list(rows[BASE][0]) if rows.get(BASE) else []
         return {
             "variants": {v: summarise(rows[v], names) for v in rows},
             "differences": {v: differences(rows[BASE], rows[v], names) for v in rows if v != BASE},
@@ -81,10 +95,4 @@ class Comparison:
 def compare(scenarios: dict[str, Scenario], replications: int, workers: int = 1,
             on_done: Callable[[str, Replication], None] = lambda variant, rep: None) -> Comparison:
     """Run every variant (the first is the base) with the same replications; see ``Comparison``."""
-    result = Comparison(scenarios)
-    for variant, scenario in scenarios.items():
-        result.runs[variant] = []
-        run_replications(scenario, replications, workers,
-                         on_done=lambda rep, v=variant: (result.runs[v].append(rep), on_done(v, rep)))
-        result.runs[variant].sort(key=lambda rep: rep.replication)
-    return result
+    return Comparison(scenarios).run(replications, workers, on_done)

@@ -29,10 +29,13 @@ DEFAULTS = Scenario().model_dump(mode="json", exclude={"variants"})
 
 def load_scenario(path: str | Path, sets: Iterable[str] = (), variant: Optional[str] = None) -> Scenario:
     """Load one scenario (the base, or one named variant) with ``--set`` overrides applied."""
-    scenarios = load_variants(path, sets)
-    name = variant or BASE
+    return choose(load_variants(path, sets), variant or BASE, path)
+
+
+def choose(scenarios: dict[str, Scenario], name: str, path: str | Path) -> Scenario:
+    """The scenario called ``name`` among a file's base and variants, or an error listing the variants."""
     if name not in scenarios:
-        raise ScenarioError(f"no variant named '{variant}'; the file defines: "
+        raise ScenarioError(f"no variant named '{name}'; the file defines: "
                             f"{', '.join(n for n in scenarios if n != BASE) or 'no variants'}", path)
     return scenarios[name]
 
