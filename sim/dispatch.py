@@ -42,7 +42,7 @@ def dispatch_ticket(model, req: Request):
         rec.responded(env.now, req)  # the department contacts the resident on receipt
         yield from handle(model, req, D)
         return
-    rec.note(env.now, req, "dispatched", f"to street {req.street + 1}")
+    rec.note(env.now, req, "dispatched", "to street {}", req.street + 1)
     yield from street_route(model, req)
 
 
@@ -57,7 +57,7 @@ def community_intake(model, req: Request):
         yield from handle(model, req, 0)
         return
     yield env.timeout(model.community_report_delay())
-    rec.note(env.now, req, "reported", f"the grid worker reports it to street {req.street + 1}")
+    rec.note(env.now, req, "reported", "the grid worker reports it to street {}", req.street + 1)
     yield from street_route(model, req)
 
 
@@ -81,7 +81,7 @@ def street_route(model, req: Request):
         yield env.timeout(model.forward_delay())
         yield from handle(model, req, D)
         return
-    rec.note(env.now, req, "triaged", f"level {LEVELS[level]}")
+    rec.note(env.now, req, "triaged", "level {}", LEVELS[level])
     yield from handle(model, req, level)
 
 

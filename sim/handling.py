@@ -56,13 +56,13 @@ def handle(model, req: Request, level: int):
                         rec.count("gamed")
                 req.solved = not req.gamed and u_solve < solve_p
                 rec.closed(env.now, req, level)
-                rec.note(env.now, req, "closed", f"at level {LEVELS[level]}, "
-                         f"{'solved' if req.solved else 'not solved'}")
+                rec.note(env.now, req, "closed", "at level {}, {}", LEVELS[level],
+                         "solved" if req.solved else "not solved")
                 return
             yield env.timeout(max(0.0, min(env.now + lead, deadline) - env.now))
         level += 1
         rec.count("escalated")
-        rec.note(env.now, req, "escalated", f"to level {LEVELS[level]}")
+        rec.note(env.now, req, "escalated", "to level {}", LEVELS[level])
 
 
 def work(model, req: Request, level: int, deadline: float):

@@ -24,7 +24,7 @@ def call(model, req: Request):
         patience = req.patience if first else model.patience()
         if model.busy_lines >= h.lines:
             rec.call_blocked()
-            rec.note(env.now, req, "busy", f"attempt {req.attempts}: every line is busy")
+            rec.note(env.now, req, "busy", "attempt {}: every line is busy", req.attempts)
         else:
             model.busy_lines += 1
             arrived = env.now
@@ -38,7 +38,7 @@ def call(model, req: Request):
                 req.wait += wait
                 rec.call_answered(env.now, wait, h.service_level_threshold)
                 talk = req.talk if first else model.talk()
-                rec.note(env.now, req, "answered", f"attempt {req.attempts}, waited {wait:.1f} min")
+                rec.note(env.now, req, "answered", "attempt {}, waited {:.1f} min", req.attempts, wait)
                 rec.work("hotline_agents", env.now, talk)
                 yield env.timeout(talk)
                 agents.release()
@@ -47,7 +47,8 @@ def call(model, req: Request):
             model.busy_lines -= 1
             req.wait += env.now - arrived
             rec.call_abandoned()
-            rec.note(env.now, req, "abandoned", f"attempt {req.attempts}: hung up after {env.now - arrived:.1f} min")
+            rec.note(env.now, req, "abandoned", "attempt {}: hung up after {:.1f} min", req.attempts,
+                     env.now - arrived)
         redial, gap = model.redial.uniform() < h.redial_prob, model.redial_delay()
         if req.attempts >= h.max_attempts or not redial:
             return False

@@ -126,10 +126,11 @@ class Recorder:
     def _cell(self, street: int, now: float) -> int:
         return street * self.months + self.month_of_day[self._day(now)]
 
-    def note(self, now: float, req: Request, event: str, detail: str = "") -> None:
-        """Keep a narrated step of a request's life (only when tracing)."""
+    def note(self, now: float, req: Request, event: str, detail: str = "", *args) -> None:
+        """Keep a narrated step of a request's life, ``detail.format(*args)`` (only when tracing: the text is
+        not even built otherwise, since this is called on every step of every request)."""
         if self.events is not None:
-            self.events.append((now, req.id, event, detail))
+            self.events.append((now, req.id, event, detail.format(*args) if args else detail))
 
     def set_capacity(self, pool: str, units: int, minutes: Optional[float] = None, duties: float = 0.0) -> None:
         """Declare a pool's handlers, for its utilisation: ``units`` available ``minutes`` each (default:

@@ -22,7 +22,7 @@ def blow(model, req: Request):
     category = model.categories[req.category]
     req.whistle = category.whistle
     rec.whistle(category.whistle)
-    rec.note(env.now, req, "whistle", f"{category.whistle} whistle: {', '.join(category.forces)} summoned")
+    rec.note(env.now, req, "whistle", "{} whistle: {} summoned", category.whistle, ", ".join(category.forces))
     rec.responded(env.now, req)  # the street contacts the resident when it blows
     blown = env.now
     teams = [model.forces[req.street][force] for force in category.forces]  # (pool, on call?)
@@ -54,8 +54,8 @@ def blow(model, req: Request):
         req.late_reports += not on_time
         req.idle_reports += idle
     any_idle = any(idles)
-    rec.note(env.now, req, "reported", f"all teams on site after {env.now - blown:.0f} min"
-             f"{', some late' if req.late_reports else ''}{', one present but not working' if any_idle else ''}")
+    rec.note(env.now, req, "reported", "all teams on site after {:.0f} min{}{}", env.now - blown,
+             ", some late" if req.late_reports else "", ", one present but not working" if any_idle else "")
     yield env.timeout(model.effort[1]() * model.pace[req.street])
     for pool, on_call in teams:
         rec.teams_out[on_call].change(env.now, -1)
