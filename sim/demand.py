@@ -133,7 +133,7 @@ def new_problem(model, street, draws: StreetDraws, item=None) -> None:
         urgency = model.urgencies.index(item.urgency) if item.urgency else urgency
         channel = item.channel
     if prevented:
-        model.recorder.count("prevented")
+        model.recorder.not_raised(model.env.now, "prevented")
         return
     community = street.community_of(household)
     grid = community.grid_of(household)
@@ -147,7 +147,7 @@ def new_problem(model, street, draws: StreetDraws, item=None) -> None:
     start, how = min(found, key=lambda pair: pair[0])  # ties: the resident first, then patrol, visit, volunteer
     if start >= model.horizon:
         if start == INF:
-            model.recorder.never_raised()
+            model.recorder.not_raised(now, "never_raised")
         return
     req = Request(model.next_id(), PROBLEM, street.index, community.index, grid, category_index,
                   needed, urgency, how, now)

@@ -26,12 +26,12 @@ def dispatch_ticket(model, req: Request):
     delay = model.dispatch_delay()
     if not model.immediate[req.urgency]:
         yield env.timeout(delay)
-    rec.count("dispatched")
+    rec.count(req, "dispatched")
     rightly = req.fate[DISPATCH] < model.scenario.dispatch.accuracy
     if not rightly:
         req.misdispatched = True
         req.bounces += 1
-        rec.count("misdispatched")
+        rec.count(req, "misdispatched")
         rec.note(env.now, req, "misdispatched", "sent to the wrong receiver, who files an objection")
         yield env.timeout(model.objection_delay())
         yield env.timeout(model.review_delay())
@@ -76,7 +76,7 @@ def street_route(model, req: Request):
     level = judge_level(model, req, STREET_TRIAGE)
     if model.categories[req.category].utility:
         req.bounces += 1
-        rec.count("forwarded")
+        rec.count(req, "forwarded")
         rec.note(env.now, req, "forwarded", "the street passes it on to the utility")
         yield env.timeout(model.forward_delay())
         yield from handle(model, req, D)

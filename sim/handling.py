@@ -53,7 +53,7 @@ def handle(model, req: Request, level: int):
                     solve_p += pressure.solve_boost * (1.0 - solve_p)
                     req.gamed = u_game < pressure.gaming  # rushed: closed, reported solved, not solved
                     if req.gamed:
-                        rec.count("gamed")
+                        rec.count(req, "gamed")
                 req.solved = not req.gamed and u_solve < solve_p
                 rec.closed(env.now, req, level)
                 rec.note(env.now, req, "closed", "at level {}, {}", LEVELS[level],
@@ -61,7 +61,7 @@ def handle(model, req: Request, level: int):
                 return
             yield env.timeout(max(0.0, min(env.now + lead, deadline) - env.now))
         level += 1
-        rec.count("escalated")
+        rec.count(req, "escalated")
         rec.note(env.now, req, "escalated", "to level {}", LEVELS[level])
 
 
@@ -81,7 +81,7 @@ def work(model, req: Request, level: int, deadline: float):
         start = model.calendar.next_on(env.now)
         if start > env.now:
             yield env.timeout(start - env.now)
-        rec.grid_worker_starts(env.now - arrived)
+        rec.grid_worker_starts(req, env.now - arrived)
         rec.responded(env.now, req)
         cal = model.calendar
         finish = cal.finish(env.now, effort / model.gridwork.handling_share[req.community])

@@ -23,7 +23,7 @@ def call(model, req: Request):
         first = req.attempts == 1 and req.patience is not None
         patience = req.patience if first else model.patience()
         if model.busy_lines >= h.lines:
-            rec.call_blocked()
+            rec.call_blocked(req)
             rec.note(env.now, req, "busy", "attempt {}: every line is busy", req.attempts)
         else:
             model.busy_lines += 1
@@ -36,7 +36,7 @@ def call(model, req: Request):
             if answered:
                 wait = env.now - arrived
                 req.wait += wait
-                rec.call_answered(env.now, wait, h.service_level_threshold)
+                rec.call_answered(env.now, req, wait, h.service_level_threshold)
                 talk = req.talk if first else model.talk()
                 rec.note(env.now, req, "answered", "attempt {}, waited {:.1f} min", req.attempts, wait)
                 rec.work("hotline_agents", env.now, talk)
@@ -46,7 +46,7 @@ def call(model, req: Request):
                 return True
             model.busy_lines -= 1
             req.wait += env.now - arrived
-            rec.call_abandoned()
+            rec.call_abandoned(req)
             rec.note(env.now, req, "abandoned", "attempt {}: hung up after {:.1f} min", req.attempts,
                      env.now - arrived)
         redial, gap = model.redial.uniform() < h.redial_prob, model.redial_delay()

@@ -78,10 +78,11 @@ def ratio(numerator: float, denominator: float) -> float:
 
 def compute(rec: Recorder) -> dict[str, float]:
     """Every metric of one replication, in a fixed order."""
-    c, horizon = rec.counts, rec.horizon
+    t, horizon = rec.measured, rec.horizon
+    c = t.counts
     first_time = c["problems"] - c["repeats"]
     for pool, on_call in (("stationed_forces", False), ("on_call_forces", True)):
-        rec.busy[pool] = rec.teams_out[on_call].mean(horizon) * horizon
+        rec.busy[pool] = rec.teams_out[on_call].mean(horizon) * (horizon - rec.warmup)
     utilisation = {pool: ratio(rec.busy[pool], rec.capacity[pool]) for pool in rec.capacity}
     m: dict[str, float] = {
         "requests": c["requests"],
@@ -95,8 +96,8 @@ def compute(rec: Recorder) -> dict[str, float]:
         "mean_response_h": ratio(c["response_sum"], c["responded"]) / 60.0,
         "mean_grid_worker_start_h": ratio(c["a_start_sum"], c["a_started"]) / 60.0,
         "mean_resolve_h": ratio(c["resolve_sum"], c["closed"]) / 60.0,
-        "median_resolve_h": rec.resolve_hist.quantile(0.5) / 60.0,
-        "p90_resolve_h": rec.resolve_hist.quantile(0.9) / 60.0,
+        "median_resolve_h": t.resolve_hist.quantile(0.5) / 60.0,
+        "p90_resolve_h": t.resolve_hist.quantile(0.9) / 60.0,
         "hotline_calls": c["calls"],
         "hotline_answer_rate": ratio(c["answered"], c["calls"]),
         "hotline_abandon_rate": ratio(c["abandoned"], c["queued"]),
@@ -108,12 +109,12 @@ def compute(rec: Recorder) -> dict[str, float]:
         "forwarded_to_utility": c["forwarded"],
         "misdispatch_rate": ratio(c["misdispatched"], c["dispatched"]),
         "whistles": c["whistles"],
-        **{f"whistles_{kind}": rec.whistles_by_kind.get(kind, 0) for kind in WHISTLE_KINDS},
+        **{f"whistles_{kind}": t.whistles_by_kind.get(kind, 0) for kind in WHISTLE_KINDS},
         "whistle_on_time_rate": ratio(c["reports_on_time"], c["reports"]),
         "whistle_mean_report_delay_min": ratio(c["report_delay_sum"], c["reports"]),
         "whistle_idle_rate": ratio(c["reports_idle"], c["reports"]),
-        "share_closed_in_community": ratio(rec.closed_at[0], c["closed"]),
-        "share_closed_in_street": ratio(rec.closed_at[0] + rec.closed_at[1], c["closed"]),
+        "share_closed_in_community": ratio(t.closed_at[0], c["closed"]),
+        "share_closed_in_street": ratio(t.closed_at[0] + t.closed_at[1], c["closed"]),
         "escalation_rate": ratio(c["closed_escalated"], c["closed"]),
         "escalations": c["escalated"],
         "proactive_share": ratio(c["proactive"], first_time),
@@ -133,6 +134,6 @@ def compute(rec: Recorder) -> dict[str, float]:
         "city_utilisation": utilisation["city"],
     }
     for level, name in enumerate(LEVELS):
-        m[f"share_closed_{name}"] = ratio(rec.closed_at[level], c["closed"])
-        m[f"mean_resolve_h_{name}"] = ratio(rec.resolve_sum_at[level], rec.closed_at[level]) / 60.0
+        m[f"share_closed_{name}"] = ratio(t.closed_at[level], c["closed"])
+        m[f"mean_resolve_h_{name}"] = ratio(t.resolve_sum_at[level], t.closed_at[level]) / 60.0
     return m

@@ -80,7 +80,7 @@ class Model:
         days = max(1, math.ceil(s.horizon / 1440.0))
         self.recorder = Recorder(s.horizon, len(self.city.streets), month_of_day(s.start_date, days), limits,
                                  ([c.name for c in s.demand.categories], self.urgencies), replication, sink,
-                                 trace=trace)
+                                 trace=trace, warmup=s.warmup)
         self.pace = [1.0] * len(self.city.streets)  # handling-time factor (1 - speedup when named)
         self.pressured = [False] * len(self.city.streets)
         self.topic_factor = [1.0] * len(s.demand.categories)  # share of a category's problems still arising
@@ -147,7 +147,7 @@ class Model:
         rec.set_capacity("hotline_agents", s.hotline.agents)
         workers = s.grid.workers_per_grid
         self.grid_workers = [Pool(env, workers) for _ in range(city.grids)]
-        working = self.calendar.working_minutes(s.horizon)
+        working = self.calendar.working_between(s.warmup, s.horizon)
         duties = sum((1.0 - share) * c.grids for share, c in zip(self.gridwork.handling_share, city.communities))
         rec.set_capacity("grid_workers", workers * city.grids, working, workers * duties * working)
         staff = s.organisation.street_centre_staff
@@ -189,10 +189,19 @@ class Model:
             env.process(demand.scripted(self))
         env.process(self._days())
         env.process(governance.monthly(self))
+        if self.scenario.warmup > 0:
+            env.process(self._end_warmup())
         env.run(until=self.horizon)
         self.recorder.end_of_day(self.recorder.days - 1)
         self.recorder.close_horizon()
         return self.recorder
+
+    def _end_warmup(self):
+        """From the end of the warm-up, measure the backlog and the teams out afresh."""
+        yield self.env.timeout(self.scenario.warmup)
+        rec = self.recorder
+        for level in (rec.backlog, *rec.teams_out.values()):
+            level.restart(self.env.now)
 
     def _days(self):
         """Snapshot the backlog at the end of every day before the last (the last is taken at the horizon)."""

@@ -55,29 +55,67 @@ class Histogram:
 
 
 class Level:
-    """A time-weighted level (open tickets): its integral, and its value now."""
+    """A time-weighted level (open tickets): its integral since ``origin``, and its value now."""
 
-    __slots__ = ("value", "area", "since")
+    __slots__ = ("value", "area", "since", "origin")
 
     def __init__(self):
-        self.value, self.area, self.since = 0, 0.0, 0.0
+        self.value, self.area, self.since, self.origin = 0, 0.0, 0.0, 0.0
 
     def change(self, now: float, delta: int) -> None:
         self.area += self.value * (now - self.since)
         self.value += delta
         self.since = now
 
+    def restart(self, now: float) -> None:
+        """Measure the mean from ``now`` on (the end of the warm-up), keeping the value."""
+        self.change(now, 0)
+        self.area, self.origin = 0.0, now
+
     def mean(self, until: float) -> float:
-        return (self.area + self.value * (until - self.since)) / until if until > 0 else NAN
+        """The time-weighted mean between ``origin`` and ``until``."""
+        span = until - self.origin
+        return (self.area + self.value * (until - self.since)) / span if span > 0 else NAN
+
+
+class Tally:
+    """The counts behind the metrics, for one set of requests: those measured, or those of the warm-up."""
+
+    __slots__ = ("counts", "closed_at", "resolve_sum_at", "whistles_by_kind", "resolve_hist")
+
+    def __init__(self):
+        self.counts = dict.fromkeys((
+            "requests", "problems", "consultations", "proactive", "repeats", "never_raised", "prevented",
+            "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued",
+            "consult_on_call", "consult_callback",
+            "tickets", "dispatched", "misdispatched", "forwarded", "escalated", "closed_escalated", "responded",
+            "response_sum", "closed", "resolve_sum", "completed_in_time", "due", "solved_closed",
+            "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
+            "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished", "gamed",
+            "a_started", "a_start_sum",
+        ), 0)
+        self.counts["wait_sum"] = 0.0
+        self.closed_at = [0] * len(LEVELS)
+        self.resolve_sum_at = [0.0] * len(LEVELS)
+        self.whistles_by_kind: dict[str, int] = {}
+        self.resolve_hist = Histogram()
 
 
 class Recorder:
-    """Running statistics of one replication."""
+    """Running statistics of one replication.
+
+    Requests that appear before ``warmup`` run through the model like any
+    other but are tallied apart, so the metrics describe the system once it
+    has filled up; time-weighted measures (backlog, utilisation) are taken
+    from ``warmup`` on. The daily and monthly tables cover the whole horizon.
+    """
 
     def __init__(self, horizon: float, streets: int, month_of_day: list[int], limits: list[tuple[float, float]],
                  names: tuple[list[str], list[str]], replication: int = 0,
-                 sink: Optional[Callable[[list[tuple]], None]] = None, chunk: int = 50_000, trace: bool = False):
+                 sink: Optional[Callable[[list[tuple]], None]] = None, chunk: int = 50_000, trace: bool = False,
+                 warmup: float = 0.0):
         self.horizon = horizon
+        self.warmup = warmup
         self.category_names, self.urgency_names = names
         self.limits = limits  # (response, completion) minutes per urgency class index
         self.replication = replication
@@ -85,25 +123,11 @@ class Recorder:
         self.month_of_day = month_of_day
         self.months = month_of_day[-1] + 1
         self.streets = streets
-        c = self.counts = dict.fromkeys((
-            "requests", "problems", "consultations", "proactive", "repeats", "never_raised", "prevented",
-            "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued",
-            "consult_on_call", "consult_callback",
-            "tickets", "dispatched", "misdispatched", "forwarded", "escalated", "closed_escalated", "responded", "response_sum", "closed",
-            "resolve_sum", "completed_in_time", "due", "solved_closed",
-            "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
-            "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished", "gamed",
-            "a_started", "a_start_sum",
-        ), 0)
-        c["wait_sum"] = 0.0
-        self.closed_at = [0, 0, 0, 0]
-        self.resolve_sum_at = [0.0, 0.0, 0.0, 0.0]
-        self.whistles_by_kind: dict[str, int] = {}
+        self.measured, self.warming = Tally(), Tally()
         self.busy: dict[str, float] = {}
         self.capacity: dict[str, int] = {}
         self.backlog = Level()
         self.teams_out = {False: Level(), True: Level()}  # whistle teams away from base: stationed, on call
-        self.resolve_hist = Histogram()
         self.day = {key: [0] * self.days for key in (
             "arrivals", "tickets", "closed", "backlog", "evaluated", "responded", "solved", "satisfied", "answered")}
         self.day["wait_sum"] = [0.0] * self.days
@@ -123,6 +147,10 @@ class Recorder:
     def _day(self, now: float) -> int:
         return min(int(now // 1440.0), self.days - 1)
 
+    def _tally(self, req: Request) -> Tally:
+        """Where a request's statistics go: measured, or set aside because it appeared during the warm-up."""
+        return self.measured if req.appeared >= self.warmup else self.warming
+
     def _cell(self, street: int, now: float) -> int:
         return street * self.months + self.month_of_day[self._day(now)]
 
@@ -133,19 +161,20 @@ class Recorder:
             self.events.append((now, req.id, event, detail.format(*args) if args else detail))
 
     def set_capacity(self, pool: str, units: int, minutes: Optional[float] = None, duties: float = 0.0) -> None:
-        """Declare a pool's handlers, for its utilisation: ``units`` available ``minutes`` each (default:
-        the whole horizon), already busy for ``duties`` minutes in all with other work."""
-        self.capacity[pool] = self.capacity.get(pool, 0.0) + units * (self.horizon if minutes is None else minutes)
+        """Declare a pool's handlers, for its utilisation: ``units`` available ``minutes`` each after the
+        warm-up (default: around the clock), already busy for ``duties`` minutes in all with other work."""
+        around_the_clock = self.horizon - self.warmup
+        self.capacity[pool] = self.capacity.get(pool, 0.0) + units * (around_the_clock if minutes is None else minutes)
         self.busy[pool] = self.busy.get(pool, 0.0) + duties
 
     def work(self, pool: str, start: float, duration: float) -> None:
-        """A handler of ``pool`` works from ``start`` for ``duration`` (clipped at the horizon)."""
-        self.busy[pool] += max(0.0, min(start + duration, self.horizon) - start)
+        """A handler of ``pool`` works from ``start`` for ``duration`` (counted between warm-up and horizon)."""
+        self.busy[pool] += max(0.0, min(start + duration, self.horizon) - max(start, self.warmup))
 
     # --- a request enters ------------------------------------------------------------------------
     def raised(self, now: float, req: Request) -> None:
         """A request enters the system (raised by a resident, or found by a grid worker)."""
-        c = self.counts
+        c = self._tally(req).counts
         c["requests"] += 1
         if req.kind == "consultation":
             c["consultations"] += 1
@@ -161,23 +190,25 @@ class Recorder:
         if self.live is not None:
             self.live[req.id] = req
 
-    def never_raised(self) -> None:
-        """A problem that nobody reports and no patrol finds."""
-        self.counts["never_raised"] += 1
+    def not_raised(self, appeared: float, why: str) -> None:
+        """A problem that never entered the system: ``prevented`` by a monthly topic, or ``never_raised``
+        because nobody reported it and no patrol found it."""
+        (self.measured if appeared >= self.warmup else self.warming).counts[why] += 1
 
     # --- hotline --------------------------------------------------------------------------------
-    def call_blocked(self) -> None:
-        self.counts["calls"] += 1
-        self.counts["blocked"] += 1
+    def call_blocked(self, req: Request) -> None:
+        c = self._tally(req).counts
+        c["calls"] += 1
+        c["blocked"] += 1
 
-    def call_abandoned(self) -> None:
-        c = self.counts
+    def call_abandoned(self, req: Request) -> None:
+        c = self._tally(req).counts
         c["calls"] += 1
         c["queued"] += 1
         c["abandoned"] += 1
 
-    def call_answered(self, now: float, wait: float, threshold: float) -> None:
-        c = self.counts
+    def call_answered(self, now: float, req: Request, wait: float, threshold: float) -> None:
+        c = self._tally(req).counts
         c["calls"] += 1
         c["queued"] += 1
         c["answered"] += 1
@@ -190,12 +221,12 @@ class Recorder:
 
     def consultation_done(self, req: Request, outcome: str) -> None:
         """A question answered from the knowledge base (``answered``) or by a department's callback."""
-        self.counts["consult_on_call" if outcome == ANSWERED else "consult_callback"] += 1
+        self._tally(req).counts["consult_on_call" if outcome == ANSWERED else "consult_callback"] += 1
         self.finish(req, outcome)
 
     # --- tickets ---------------------------------------------------------------------------------
     def ticket(self, now: float, req: Request) -> None:
-        c = self.counts
+        c = self._tally(req).counts
         c["tickets"] += 1
         if now + self.limits[req.urgency][1] < self.horizon:  # events at the horizon itself never happen
             c["due"] += 1
@@ -203,9 +234,9 @@ class Recorder:
         self.day["tickets"][self._day(now)] += 1
         self.street_month["tickets"][self._cell(req.street, now)] += 1
 
-    def count(self, what: str) -> None:
-        """One more of a simple event: misdispatched, forwarded, escalated."""
-        self.counts[what] += 1
+    def count(self, req: Request, what: str) -> None:
+        """One more of a simple event in a request's life: misdispatched, forwarded, escalated."""
+        self._tally(req).counts[what] += 1
 
     def responded(self, now: float, req: Request) -> None:
         """First contact with the resident; later contacts are not responses."""
@@ -213,21 +244,23 @@ class Recorder:
             return
         req.response = now
         self.note(now, req, "responded", "the handler contacts the resident")
-        c = self.counts
+        c = self._tally(req).counts
         c["responded"] += 1
         c["response_sum"] += now - req.ticket
 
-    def grid_worker_starts(self, waited: float) -> None:
+    def grid_worker_starts(self, req: Request, waited: float) -> None:
         """A grid worker starts on an A-level matter ``waited`` minutes after it reached them."""
-        self.counts["a_started"] += 1
-        self.counts["a_start_sum"] += waited
+        c = self._tally(req).counts
+        c["a_started"] += 1
+        c["a_start_sum"] += waited
 
-    def whistle(self, kind: str) -> None:
-        self.counts["whistles"] += 1
-        self.whistles_by_kind[kind] = self.whistles_by_kind.get(kind, 0) + 1
+    def whistle(self, req: Request, kind: str) -> None:
+        t = self._tally(req)
+        t.counts["whistles"] += 1
+        t.whistles_by_kind[kind] = t.whistles_by_kind.get(kind, 0) + 1
 
-    def report(self, delay: float, on_time: bool, idle: bool) -> None:
-        c = self.counts
+    def report(self, req: Request, delay: float, on_time: bool, idle: bool) -> None:
+        c = self._tally(req).counts
         c["reports"] += 1
         c["report_delay_sum"] += delay
         if on_time:
@@ -237,15 +270,16 @@ class Recorder:
 
     def closed(self, now: float, req: Request, level: int) -> None:
         req.closed = now
-        c = self.counts
+        t = self._tally(req)
+        c = t.counts
         c["closed"] += 1
         duration = now - req.ticket
         c["resolve_sum"] += duration
-        self.resolve_hist.add(duration)
+        t.resolve_hist.add(duration)
         if len(req.path) > 1:
             c["closed_escalated"] += 1
-        self.closed_at[level] += 1
-        self.resolve_sum_at[level] += duration
+        t.closed_at[level] += 1
+        t.resolve_sum_at[level] += duration
         limit = self.limits[req.urgency][1]
         if duration <= limit and req.ticket + limit < self.horizon:
             c["completed_in_time"] += 1
@@ -259,7 +293,7 @@ class Recorder:
         """The resident's follow-up answer: counted in the three rates of the day and month."""
         req.evaluated = now
         responded = req.response - req.ticket <= self.limits[req.urgency][0]
-        c = self.counts
+        c = self._tally(req).counts
         c["evaluated"] += 1
         c["eval_responded"] += responded
         reported = req.solved or req.gamed
@@ -283,7 +317,7 @@ class Recorder:
         record waits for the follow-up evaluation).
         """
         req.outcome = outcome
-        self.counts["finished"] += 1
+        self._tally(req).counts["finished"] += 1
         if not keep:
             self.release(req)
 
@@ -294,7 +328,7 @@ class Recorder:
             self._row(req)
 
     def lost(self, req: Request) -> None:
-        self.counts["lost"] += 1
+        self._tally(req).counts["lost"] += 1
         self.finish(req, LOST)
 
     def close_horizon(self) -> None:

@@ -66,7 +66,8 @@ def scheduled_events(env) -> int:
 
 
 def timeseries_table(rec: Recorder, start: dt.date) -> pd.DataFrame:
-    """One row per simulated day: arrivals, tickets, closures, backlog, the three rates, hotline wait."""
+    """One row per simulated day, warm-up included (flagged): arrivals, tickets, closures, backlog, the three
+    rates, hotline wait."""
     d = rec.day
     frame = pd.DataFrame({
         "day": range(rec.days),
@@ -83,6 +84,7 @@ def timeseries_table(rec: Recorder, start: dt.date) -> pd.DataFrame:
     frame["hotline_answered"] = answered
     frame["hotline_mean_wait_min"] = pd.Series(d["wait_sum"]) / answered.where(answered > 0)
     frame["date"] = pd.to_datetime(frame["date"])
+    frame["warmup"] = frame["day"] * 1440.0 < rec.warmup  # days that began inside the warm-up
     return frame
 
 

@@ -516,6 +516,8 @@ class Scenario(Section):
     seed: NonNegativeInt = 20190101
     start_date: dt.date = Field(dt.date(2019, 1, 1), description="first simulated day: sets weekdays and months")
     horizon: Duration = Field(30 * 1440.0, gt=0)
+    warmup: Duration = Field(0.0, description="requests that appear before this are simulated but left out of the "
+                                              "metrics, so they describe the system once it has filled up")
     organisation: Organisation = Organisation()
     grid: GridConfig = GridConfig()
     volunteers: Volunteers = Volunteers()
@@ -541,6 +543,12 @@ class Scenario(Section):
             self.start_date + dt.timedelta(minutes=self.horizon + 60 * 1440)
         except OverflowError:
             raise ValueError("horizon: start_date + horizon runs past the year 9999") from None
+        return self
+
+    @model_validator(mode="after")
+    def _warmup(self):
+        if self.warmup >= self.horizon:
+            raise ValueError("warmup: must be shorter than the horizon, which has to leave time to measure")
         return self
 
     @model_validator(mode="after")

@@ -21,7 +21,7 @@ def blow(model, req: Request):
     env, rec, w = model.env, model.recorder, model.scenario.whistle
     category = model.categories[req.category]
     req.whistle = category.whistle
-    rec.whistle(category.whistle)
+    rec.whistle(req, category.whistle)
     rec.note(env.now, req, "whistle", "{} whistle: {} summoned", category.whistle, ", ".join(category.forces))
     rec.responded(env.now, req)  # the street contacts the resident when it blows
     blown = env.now
@@ -49,7 +49,7 @@ def blow(model, req: Request):
     for reported, idle in zip(reports, idles):
         delay = reported - blown
         on_time = delay <= model.report_limit
-        rec.report(delay, on_time, idle)
+        rec.report(req, delay, on_time, idle)
         req.reports += 1
         req.late_reports += not on_time
         req.idle_reports += idle
