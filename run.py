@@ -22,7 +22,12 @@ from pathlib import Path
 
 EXIT_INPUT, EXIT_FAILURE = 2, 1
 RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv",
-                "scenario.resolved.yaml", "issues.parquet", "provenance.json")
+                "scenario.resolved.yaml", "issues.parquet", "provenance.json", "manifest.csv", "sensitivity.csv",
+                "design.json")
+PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
+SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", "mean_resolve_h",
+                       "hotline_mean_wait_min", "whistle_on_time_rate")
+DESIGNS = ("factorial", "lhs", "sobol", "morris")
 
 
 def remove(path: Path) -> None:
@@ -56,17 +61,35 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file, e.g. scenarios/teaching_street.yaml")
         p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                        help="override a parameter by its dotted path, e.g. grid.households=300 (repeatable)")
-        p.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
+
+    def experiment_args(p: argparse.ArgumentParser, replications: int) -> None:
+        p.add_argument("--replications", "-r", type=whole_number(1), default=replications, metavar="R",
+                       help=f"replications of each scenario (default {replications}); with --precision, the first "
+                            "round")
+        p.add_argument("--seed", type=whole_number(0), metavar="S", help="override the scenario's seed")
+        p.add_argument("--out", type=Path, metavar="DIR", help="results folder (default results/<scenario name>...)")
+        engine = p.add_mutually_exclusive_group()
+        engine.add_argument("--workers", "-w", type=whole_number(1), default=1, metavar="W",
+                            help="worker processes on this machine (results do not depend on it)")
+        engine.add_argument("--cluster", metavar="ADDRESS",
+                            help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786 (same results)")
+        p.add_argument("--precision", type=fraction, metavar="REL",
+                       help="replicate until every --precision-metric has a 95%% interval half-width within REL of "
+                            "its mean, e.g. 0.01")
+        p.add_argument("--precision-metric", dest="precision_metrics", action="append", default=[], metavar="NAME",
+                       help="metric the precision applies to (repeatable; default "
+                            f"{', '.join(PRECISION_METRICS)})")
+        p.add_argument("--max-replications", type=whole_number(2), default=100, metavar="N",
+                       help="cap of the --precision procedure (default 100)")
+        p.add_argument("--fresh", action="store_true",
+                       help="discard replications saved in the results folder instead of resuming from them")
+        p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
     run = sub.add_parser("run", help="simulate a scenario and write the results folder")
     scenario_args(run)
-    run.add_argument("--replications", "-r", type=whole_number(1), default=1, metavar="R")
-    run.add_argument("--seed", type=whole_number(0), metavar="S", help="override the scenario's seed")
-    run.add_argument("--out", type=Path, metavar="DIR", help="results folder (default results/<scenario name>)")
+    run.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
+    experiment_args(run, 1)
     run.add_argument("--records", action="store_true", help="also write issues.parquet, one row per request")
-    run.add_argument("--workers", "-w", type=whole_number(1), default=1, metavar="W",
-                     help="worker processes for replications (results do not depend on it)")
-    run.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     run.set_defaults(handler=cmd_run)
 
     comp = sub.add_parser("compare", help="run a scenario and its variants (or several scenario files) with "
@@ -77,17 +100,51 @@ def parser() -> argparse.ArgumentParser:
                       help="compare only these variants of a single file (repeatable; default all)")
     comp.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                       help="override a parameter in every variant (repeatable)")
-    comp.add_argument("--replications", "-r", type=whole_number(1), default=5, metavar="R")
-    comp.add_argument("--seed", type=whole_number(0), metavar="S", help="override the seed of every variant")
-    comp.add_argument("--out", type=Path, metavar="DIR", help="results folder (default results/<name>-compare)")
-    comp.add_argument("--workers", "-w", type=whole_number(1), default=1, metavar="W")
-    comp.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    experiment_args(comp, 5)
     comp.set_defaults(handler=cmd_compare)
+
+    sweep = sub.add_parser("sweep", help="run a design of parameter values (full factorial, Latin hypercube, "
+                                         "Sobol, Morris) with common random numbers; resumable")
+    scenario_args(sweep)
+    sweep.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
+                       help="levels of a parameter; several --vary give their full factorial")
+    sweep.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LOW:HIGH",
+                       help="range of a parameter, sampled by --design (e.g. whistle.report_timeout=30min:4h)")
+    sweep.add_argument("--design", choices=DESIGNS, help="factorial for --vary; lhs (default), sobol or morris "
+                                                         "for --range")
+    sweep.add_argument("--points", type=whole_number(1), metavar="N",
+                       help="lhs: points; sobol: base samples, a power of two (N x (k+2) points); morris: "
+                            "trajectories (N x (k+1) points)")
+    sweep.add_argument("--metric", dest="metrics", action="append", default=[], metavar="NAME",
+                       help="metric for the sensitivity indices (repeatable; default "
+                            f"{', '.join(SENSITIVITY_METRICS)})")
+    experiment_args(sweep, 3)
+    sweep.set_defaults(handler=cmd_sweep)
+
+    warm = sub.add_parser("warmup", help="plot a daily metric over replications (Welch's method) to choose the "
+                                         "warm-up, from a results folder")
+    warm.add_argument("results", type=Path, metavar="DIR", help="a results folder (its timeseries.csv)")
+    warm.add_argument("--metric", default="backlog", help="daily metric to plot (default backlog)")
+    warm.add_argument("--window", type=whole_number(0), default=7, metavar="DAYS",
+                      help="half-width of the moving average (default 7)")
+    warm.set_defaults(handler=cmd_warmup)
 
     validate = sub.add_parser("validate", help="check a scenario file and print it resolved; no simulation")
     scenario_args(validate)
+    validate.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
     validate.set_defaults(handler=cmd_validate)
     return top
+
+
+def fraction(text: str) -> float:
+    """argparse type: a number between 0 and 1, exclusive."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.01 for 1%% (got {text})")
+    return value
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -107,61 +164,100 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+class Session:
+    """One command's experiment: the results folder and its store, the engine, progress, and the outcome."""
+
+    def __init__(self, args: argparse.Namespace, scenarios: dict, out: Path, records: bool = False):
+        from sim import __version__
+        from sim.engines import DaskEngine, LocalEngine
+        from sim.experiment import Experiment
+        from sim.progress import Progress
+        from sim.store import Store
+
+        self.args, self.out, self.version = args, out, __version__
+        prepare_out(out, args.fresh)
+        self.store = Store(out, __version__)
+        self.engine = DaskEngine(args.cluster) if args.cluster else LocalEngine(args.workers)
+        self.progress = Progress(False if args.quiet else None)
+        self.resumed = 0
+        self.experiment = Experiment(scenarios, self.engine, self.store, records, self._done, self.progress.plan,
+                                     self.progress.tick if self.progress.enabled else None)
+        self.precision = None
+        self.started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.clock = time.perf_counter()
+
+    def say(self, line: str) -> None:
+        if not self.args.quiet:
+            self.progress.write(line)
+
+    def _done(self, task, rep, resumed: bool) -> None:
+        self.resumed += resumed
+        if not resumed:
+            self.progress.done(task)
+
+    def run(self) -> bool:
+        """Run the experiment (to the precision asked for, if any); False if interrupted."""
+        args = self.args
+        try:
+            if args.precision:
+                from analysis.precision import run_until_precise
+
+                self.precision = run_until_precise(self.experiment, args.replications, args.precision,
+                                                   args.precision_metrics or list(PRECISION_METRICS),
+                                                   args.max_replications)
+            else:
+                self.experiment.run(args.replications)
+            return True
+        except KeyboardInterrupt:
+            return False
+        finally:
+            self.progress.close()
+            if self.resumed:
+                self.say(f"  {self.resumed} replication(s) were already in {self.out} and were reused")
+
+    def finish(self, interrupted: bool) -> int:
+        """Write the manifest and provenance, and report; the exit status."""
+        from sim.store import atomic_write
+        from sim.writer import provenance, write_json
+
+        finished = self.experiment.finished()
+        manifest = self.store.manifest(finished).to_csv(index=False, lineterminator="\n")
+        atomic_write(self.out / "manifest.csv", manifest.encode())
+        wall = time.perf_counter() - self.clock
+        write_json(self.out / "provenance.json", provenance(
+            self.version, wall, self.engine.describe(), len(finished), sum(rep.events for _, rep in finished),
+            self.started, self.resumed))
+        if interrupted:
+            print(f"gridgov: interrupted; the {len(finished)} finished replication(s) are saved in {self.out}; "
+                  "run the same command again to finish the rest", file=sys.stderr)
+            return 130
+        self.say(f"wrote {self.out} in {wall:.1f} s")
+        return 0
+
+    def header(self, what: str, seed: int) -> None:
+        self.say(f"gridgov {self.version}: {what}, seed {seed}, {self.engine.describe()}")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim import __version__, load_scenario
-    from sim.experiment import run_replications
-    from sim.writer import merge_parquet, provenance, replication_row, write_json, write_results
+    from sim import load_scenario
+    from sim.writer import merge_parquet, write_results
 
     scenario = load_scenario(args.scenario, args.sets, args.variant)
     if args.seed is not None:
         scenario = scenario.model_copy(update={"seed": args.seed})
-    out = args.out or default_out(scenario.name)
-    prepare_out(out)
-    parts = None
-    if args.records:
-        parts = out / ".records"
-        remove(parts)
-        parts.mkdir()
-    partial = out / "replications.partial.csv"
-    partial.unlink(missing_ok=True)
-    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
-    say(f"gridgov {__version__}: {scenario.name}, {args.replications} replication(s), seed {scenario.seed}, "
-        f"{args.workers} worker(s)")
-    started, clock = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), time.perf_counter()
-    finished = []
-
-    def on_done(rep) -> None:
-        finished.append(rep)
-        row = replication_row(scenario, rep, args.variant or "base")
-        with partial.open("a", encoding="utf-8") as f:
-            if f.tell() == 0:
-                f.write(",".join(row) + "\n")
-            f.write(",".join(str(v) for v in row.values()) + "\n")
-        say(f"  replication {rep.replication} done: {rep.metrics['requests']:,} requests, "
-            f"resolution {rep.metrics['resolution_rate']:.3f}, satisfaction {rep.metrics['satisfaction_rate']:.3f}")
-
-    interrupted = False
-    try:
-        run_replications(scenario, args.replications, args.workers, parts, on_done)
-    except KeyboardInterrupt:
-        interrupted = True
-    reps = sorted(finished, key=lambda r: r.replication)
+    variant = args.variant or "base"
+    session = Session(args, {variant: scenario}, args.out or default_out(scenario.name), args.records)
+    session.header(f"{scenario.name}, {args.replications} replication(s)", scenario.seed)
+    completed = session.run()
+    reps = session.experiment.runs[variant]
     if reps:
-        write_results(out, summary_head(scenario, reps), scenario, [(args.variant or "base", scenario, reps)], __version__)
-        if parts is not None:
-            merge_parquet([r.records for r in reps], out / "issues.parquet")
-    if parts is not None:
-        remove(parts)
-    wall = time.perf_counter() - clock
-    write_json(out / "provenance.json", provenance(__version__, wall, args.workers, len(reps),
-                                                   sum(r.events for r in reps), started))
-    partial.unlink(missing_ok=True)
-    if interrupted:
-        print(f"gridgov: interrupted; {len(reps)} of {args.replications} replications finished and were "
-              f"saved in {out}", file=sys.stderr)
-        return 130
-    say(f"wrote {out} in {wall:.1f} s")
-    return 0
+        summary = summary_head(scenario, reps)
+        if session.precision:
+            summary["precision"] = session.precision
+        write_results(session.out, summary, scenario, [(variant, scenario, reps)], session.version)
+        if args.records:
+            merge_parquet([r.records for r in reps], session.out / "issues.parquet")
+    return session.finish(not completed)
 
 
 def comparison_scenarios(args: argparse.Namespace) -> dict:
@@ -185,39 +281,80 @@ def comparison_scenarios(args: argparse.Namespace) -> dict:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from analysis.compare import Comparison
-    from sim import __version__
-    from sim.writer import provenance, write_json, write_results
+    from sim.writer import write_results
 
     scenarios = comparison_scenarios(args)
     base = scenarios["base"]
-    out = args.out or default_out(base.name, "-compare")
-    prepare_out(out)
-    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
-    say(f"gridgov {__version__}: compare {', '.join(scenarios)}; {args.replications} replication(s) each, "
-        f"seed {base.seed}, {args.workers} worker(s)")
-    started, clock = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), time.perf_counter()
-    comparison = Comparison(scenarios)
-
-    def on_done(variant, rep) -> None:
-        say(f"  {variant} replication {rep.replication} done: resolution {rep.metrics['resolution_rate']:.3f}, "
-            f"satisfaction {rep.metrics['satisfaction_rate']:.3f}")
-
-    interrupted = False
-    try:
-        comparison.run(args.replications, args.workers, on_done)
-    except KeyboardInterrupt:
-        interrupted = True
-    runs = {v: reps for v, reps in comparison.runs.items() if reps}
+    session = Session(args, scenarios, args.out or default_out(base.name, "-compare"))
+    session.header(f"compare {', '.join(scenarios)}; {args.replications} replication(s) each", base.seed)
+    completed = session.run()
+    runs = {v: reps for v, reps in session.experiment.runs.items() if reps}
     if runs.get("base"):
-        summary = {**summary_head(base, runs["base"]), **comparison.summary()}
-        write_results(out, summary, base, [(v, scenarios[v], reps) for v, reps in runs.items()], __version__)
-    write_json(out / "provenance.json", provenance(__version__, time.perf_counter() - clock, args.workers,
-                                                   sum(len(r) for r in runs.values()),
-                                                   sum(r.events for reps in runs.values() for r in reps), started))
-    if interrupted:
-        print(f"gridgov: interrupted; finished replications were saved in {out}", file=sys.stderr)
-        return 130
-    say(f"wrote {out}")
+        summary = {**summary_head(base, runs["base"]), **Comparison(scenarios, runs).summary()}
+        if session.precision:
+            summary["precision"] = session.precision
+        write_results(session.out, summary, base, [(v, scenarios[v], reps) for v, reps in runs.items()],
+                      session.version)
+    return session.finish(not completed)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from analysis import sweep
+    from sim import ScenarioError, load_scenario
+    from sim.metrics import DEFINITIONS
+    from sim.writer import write_json, write_results, write_table
+
+    base = load_scenario(args.scenario, args.sets)
+    if args.seed is not None:
+        base = base.model_copy(update={"seed": args.seed})
+    metrics = args.metrics or list(SENSITIVITY_METRICS)
+    unknown = [m for m in metrics if m not in DEFINITIONS]
+    if unknown:
+        raise ScenarioError(f"'{unknown[0]}' is not a metric; use a name from docs/metrics.md", None, "--metric")
+    design = sweep.make_design(args.vary, args.ranges, args.design, args.points, base.seed)
+    scenarios = design.scenarios(base)
+    session = Session(args, scenarios, args.out or default_out(base.name, "-sweep"))
+    session.header(f"sweep of {', '.join(design.keys)} ({design.kind}, {len(scenarios)} points); "
+                   f"{args.replications} replication(s) each", base.seed)
+    completed = session.run()
+    runs = {label: reps for label, reps in session.experiment.runs.items() if reps}
+    if runs:
+        summary = {"scenario": base.name, "replications": args.replications, "seed": base.seed,
+                   **sweep.summary(design, runs, metrics, base.seed)}
+        if session.precision:
+            summary["precision"] = session.precision
+        write_results(session.out, summary, base, [(label, scenarios[label], reps) for label, reps in runs.items()],
+                      session.version, sweep.point_rows(design))
+        if "sensitivity" in summary:
+            import pandas as pd
+
+            write_table(session.out / "sensitivity.csv", pd.DataFrame(summary["sensitivity"]))
+    write_json(session.out / "design.json", design.describe())
+    return session.finish(not completed)
+
+
+def cmd_warmup(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.warmup import plot_welch
+    from sim import ScenarioError
+
+    table = args.results / "timeseries.csv"
+    if not table.is_file():
+        raise ScenarioError("has no timeseries.csv; give a results folder written by run or compare",
+                            args.results, "DIR")
+    frame = pd.read_csv(table)
+    if "variant" in frame and frame["variant"].nunique() > 1:
+        frame = frame[frame["variant"] == "base"]
+    warmup_days = float(frame["warmup"].sum() / frame["replication"].nunique()) if "warmup" in frame else None
+    figure = args.results / "figures" / f"warmup-{args.metric}.png"
+    figure.parent.mkdir(exist_ok=True)
+    try:
+        suggested = plot_welch(frame, args.metric, args.window, figure, warmup_days or None)
+    except ValueError as exc:
+        raise ScenarioError(str(exc), table, "--metric") from None
+    print(f"wrote {figure}; MSER-5 suggests a warm-up of {suggested} days "
+          "(take the later of this and where the moving average levels off)")
     return 0
 
 
@@ -234,8 +371,9 @@ def summary_head(scenario, reps: list) -> dict:
             "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
 
 
-def prepare_out(out: Path) -> None:
-    """Create the results folder, clearing results an earlier run left there."""
+def prepare_out(out: Path, fresh: bool = False) -> None:
+    """Create the results folder, clearing the results an earlier run left there (its saved replications
+    stay, to be reused, unless ``fresh``)."""
     from sim import ScenarioError
 
     if out.exists() and not out.is_dir():
@@ -247,6 +385,10 @@ def prepare_out(out: Path) -> None:
                             out, "--out") from None
     for stale in RESULT_FILES:  # a reused folder must not mix this run with an earlier one
         (out / stale).unlink(missing_ok=True)
+    if fresh:
+        from sim.store import FOLDER
+
+        remove(out / FOLDER)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,14 +9,15 @@ show how much the pairing gains.
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Iterable, Optional
 
 from scipy import stats
 
-from sim.experiment import Replication, run_replications
+from sim.engines import LocalEngine
+from sim.experiment import Experiment
+from sim.replication import Replication
 from sim.schema import Scenario
 
 from .stats import LEVEL, mean_ci, summarise
@@ -64,35 +65,33 @@ def differences(base: list[dict], other: list[dict], names: Iterable[str]) -> di
 
 @dataclass
 class Comparison:
-    """Replications of each variant (base first), kept in replication order as they finish."""
+    """Replications of each variant (base first), in replication order."""
 
     scenarios: dict[str, Scenario]
     runs: dict[str, list[Replication]] = field(default_factory=dict)
 
-    def run(self, replications: int, workers: int = 1,
-            on_done: Callable[[str, Replication], None] = lambda variant, rep: None) -> "Comparison":
-        """Run every variant with the same replications; what finished stays here if interrupted."""
-        for variant, scenario in self.scenarios.items():
-            self.runs[variant] = []
-
-            def keep(rep: Replication, variant: str = variant) -> None:
-                bisect.insort(self.runs[variant], rep, key=lambda r: r.replication)
-                on_done(variant, rep)
-
-            run_replications(scenario, replications, workers, on_done=keep)
+    def run(self, replications: int, workers: int = 1) -> "Comparison":
+        """Run every variant with the same replications (common random numbers) on local workers."""
+        self.runs = Experiment(self.scenarios, LocalEngine(workers)).run(replications).runs
         return self
 
     def summary(self) -> dict:
-        """Each variant's metric intervals, and each variant's paired differences from the base."""
-        rows = {v: [r.metrics for r in reps] for v, reps in self.runs.items() if reps}
-        names = list(rows[BASE][0]) if rows.get(BASE) else []
-        return {
-            "variants": {v: summarise(rows[v], names) for v in rows},
-            "differences": {v: differences(rows[BASE], rows[v], names) for v in rows if v != BASE},
-        }
+        """Each variant's metric intervals, and its paired differences from the base over the replications
+        both have finished."""
+        runs = {v: reps for v, reps in self.runs.items() if reps}
+        if BASE not in runs:
+            return {"variants": {}, "differences": {}}
+        names = list(runs[BASE][0].metrics)
+        base = {rep.replication: rep.metrics for rep in runs[BASE]}
+        differences_from_base = {}
+        for variant, reps in runs.items():
+            if variant != BASE:
+                pairs = [(base[rep.replication], rep.metrics) for rep in reps if rep.replication in base]
+                differences_from_base[variant] = differences([b for b, _ in pairs], [o for _, o in pairs], names)
+        return {"variants": {v: summarise([r.metrics for r in reps], names) for v, reps in runs.items()},
+                "differences": differences_from_base}
 
 
-def compare(scenarios: dict[str, Scenario], replications: int, workers: int = 1,
-            on_done: Callable[[str, Replication], None] = lambda variant, rep: None) -> Comparison:
+def compare(scenarios: dict[str, Scenario], replications: int, workers: int = 1) -> Comparison:
     """Run every variant (the first is the base) with the same replications; see ``Comparison``."""
-    return Comparison(scenarios).run(replications, workers, on_done)
+    return Comparison(scenarios).run(replications, workers)

@@ -1,73 +1,71 @@
-"""Replications of one scenario, in this process or in a pool of worker processes.
+"""An experiment: replications of named scenarios (a run, a comparison, a sweep's points).
 
-Replication ``r`` always uses branch ``r`` of the scenario's seed tree, so the
-numbers do not depend on how many workers ran them or in what order they
-finished. Each finished replication is handed to ``on_done`` at once, so a
-caller can save it before the next one ends.
+Replication ``r`` of every scenario uses branch ``r`` of the seed tree, so
+all the scenarios of an experiment see the same problems (common random
+numbers). An engine runs what is missing; each replication is saved to the
+store as it finishes, and one already in the store is loaded instead of run,
+so an interrupted experiment resumes where it stopped.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Optional
 
-import pandas as pd
-
-from .result import simulate
+from .engines import LocalEngine
+from .replication import Replication
 from .schema import Scenario
-from .writer import ParquetSink
+from .store import Store, Task
 
 
-@dataclass
-class Replication:
-    """What a replication sends back: small enough to pass between processes."""
+class Experiment:
+    """Replications of each named scenario, kept by replication number as they finish."""
 
-    replication: int
-    metrics: dict[str, float]
-    timeseries: pd.DataFrame
-    streets: pd.DataFrame
-    topics: pd.DataFrame
-    events: int
-    records: Optional[Path] = None
+    def __init__(self, scenarios: dict[str, Scenario], engine=None, store: Optional[Store] = None,
+                 records: bool = False,
+                 on_done: Callable[[Task, Replication, bool], None] = lambda task, rep, resumed: None,
+                 on_plan: Callable[[list[Task]], None] = lambda tasks: None,
+                 on_tick: Optional[Callable[[Task, int], None]] = None):
+        self.scenarios = scenarios
+        self.engine = engine or LocalEngine()
+        self.store = store
+        self.records = records
+        self.on_done, self.on_plan, self.on_tick = on_done, on_plan, on_tick
+        self.done: dict[str, dict[int, Replication]] = {name: {} for name in scenarios}
+        self.tasks: dict[tuple[str, int], Task] = {}
 
+    def run(self, replications: int) -> "Experiment":
+        """Make sure replications 0..R-1 of every scenario are done: load the saved ones, run the rest."""
+        wanted = [Task(name, scenario, r) for r in range(replications) for name, scenario in self.scenarios.items()
+                  if r not in self.done[name]]
+        todo = []
+        for task in wanted:
+            saved = self.store.load(task, self.records) if self.store else None
+            if saved is None:
+                todo.append(task)
+            else:
+                self._keep(task, saved, resumed=True)
+        self.on_plan(todo)
+        jobs = [(task, self.store.records_path(task) if self.records and self.store else None) for task in todo]
 
-def run_one(scenario: Scenario, replication: int, records_dir: Optional[Path] = None) -> Replication:
-    """Simulate one replication; stream its records to ``records_dir`` if given."""
-    sink = part = None
-    if records_dir is not None:
-        part = records_dir / f"issues-r{replication:05d}.parquet"
-        sink = ParquetSink(part)
-    try:
-        result = simulate(scenario, replication=replication, sink=sink)
-    finally:
-        if sink is not None:
-            sink.close()
-    return Replication(replication, result.metrics, result.timeseries, result.streets, result.topics, result.events,
-                       part)
+        def finished(index: int, rep: Replication) -> None:
+            if self.store:
+                self.store.save(todo[index], rep)
+            self._keep(todo[index], rep, resumed=False)
 
+        tick = (lambda index, day: self.on_tick(todo[index], day)) if self.on_tick else None
+        self.engine.run(jobs, finished, tick)
+        return self
 
-def run_replications(scenario: Scenario, replications: int, workers: int = 1,
-                     records_dir: Optional[Path] = None,
-                     on_done: Callable[[Replication], None] = lambda r: None) -> list[Replication]:
-    """Run replications 0..R-1 and return them in replication order."""
-    done: list[Replication] = []
-    if workers <= 1 or replications <= 1:
-        for r in range(replications):
-            done.append(run_one(scenario, r, records_dir))
-            on_done(done[-1])
-        return done
-    with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
-        pending = {pool.submit(run_one, scenario, r, records_dir) for r in range(replications)}
-        try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=lambda f: f.result().replication):
-                    done.append(future.result())
-                    on_done(done[-1])
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
-    return sorted(done, key=lambda rep: rep.replication)
+    def _keep(self, task: Task, rep: Replication, resumed: bool) -> None:
+        self.done[task.variant][task.replication] = rep
+        self.tasks[task.variant, task.replication] = task
+        self.on_done(task, rep, resumed)
+
+    @property
+    def runs(self) -> dict[str, list[Replication]]:
+        """Each scenario's finished replications, in replication order."""
+        return {name: [reps[r] for r in sorted(reps)] for name, reps in self.done.items()}
+
+    def finished(self) -> list[tuple[Task, Replication]]:
+        """Every finished task, scenario by scenario in the experiment's order, then by replication."""
+        return [(self.tasks[name, r], reps[r]) for name, reps in self.done.items() for r in sorted(reps)]

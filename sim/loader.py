@@ -62,6 +62,13 @@ def load_variants(path: str | Path, sets: Iterable[str] = ()) -> dict[str, Scena
     return scenarios
 
 
+def with_sets(scenario: Scenario, sets: Iterable[str], name: str) -> Scenario:
+    """``scenario`` with ``KEY=VALUE`` overrides applied, validated and renamed (a point of a sweep)."""
+    raw, origins = apply_sets(scenario.model_dump(mode="json", exclude={"variants"}), {}, sets)
+    raw["name"] = name
+    return _validate(raw, origins, ())
+
+
 def merge(base: dict, override: dict, model: Any = None) -> dict:
     """A copy of ``base`` with ``override`` laid over it, section by section.
 

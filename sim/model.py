@@ -177,8 +177,9 @@ class Model:
         rec.set_capacity("on_call_forces", sum(sum(teams.values()) for teams in district_teams))
 
     # --- elaborate and run -----------------------------------------------------------------------
-    def run(self) -> Recorder:
-        """Simulate to the horizon and return the recorder holding the statistics."""
+    def run(self, progress: Optional[Callable[[int], None]] = None) -> Recorder:
+        """Simulate to the horizon and return the recorder holding the statistics; ``progress`` hears of each
+        simulated day completed."""
         from . import demand, governance  # the processes use Model; import here to keep one direction
 
         env = self.env
@@ -187,7 +188,7 @@ class Model:
             env.process(demand.consultation_arrivals(self, street))
         if self.scenario.demand.script:
             env.process(demand.scripted(self))
-        env.process(self._days())
+        env.process(self._days(progress))
         env.process(governance.monthly(self))
         if self.scenario.warmup > 0:
             env.process(self._end_warmup())
@@ -203,8 +204,10 @@ class Model:
         for level in (rec.backlog, *rec.teams_out.values()):
             level.restart(self.env.now)
 
-    def _days(self):
+    def _days(self, progress: Optional[Callable[[int], None]]):
         """Snapshot the backlog at the end of every day before the last (the last is taken at the horizon)."""
         for day in range(self.recorder.days - 1):
             yield self.env.timeout((day + 1) * 1440.0 - self.env.now)
             self.recorder.end_of_day(day)
+            if progress is not None:
+                progress(day + 1)

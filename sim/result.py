@@ -37,14 +37,16 @@ class Result:
 
 
 def simulate(scenario: Scenario, seed: Optional[int] = None, replication: int = 0, records: bool = False,
-             sink: Optional[Callable[[list[tuple]], None]] = None, trace: bool = False) -> Result:
+             sink: Optional[Callable[[list[tuple]], None]] = None, trace: bool = False,
+             progress: Optional[Callable[[int], None]] = None) -> Result:
     """Run one replication of ``scenario``.
 
     ``seed`` overrides the scenario's seed; ``replication`` picks the branch of
     the seed tree (replication r of every variant sees the same problems).
     ``records=True`` keeps one row per request in ``Result.issues``; a ``sink``
     instead receives the rows in chunks (for streaming to disk). ``trace``
-    keeps every step of every request's life in ``Result.trace``.
+    keeps every step of every request's life in ``Result.trace``. ``progress``
+    is told of each simulated day completed (for progress bars).
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
@@ -52,7 +54,7 @@ def simulate(scenario: Scenario, seed: Optional[int] = None, replication: int = 
     if records and sink is None:
         sink = rows.extend
     model = Model(scenario, replication, sink, trace)
-    rec = model.run()
+    rec = model.run(progress)
     issues = pd.DataFrame.from_records(rows, columns=list(RECORD_COLUMNS)) if records else None
     return Result(scenario, replication, metrics.compute(rec), timeseries_table(rec, scenario.start_date),
                   streets_table(rec, scenario.ranking, [s.name for s in model.city.streets]), topics_table(rec),

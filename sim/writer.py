@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pandas as pd
 import pyarrow as pa
@@ -73,6 +73,8 @@ def _clean(value: Any) -> Any:
         return None
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
     return value
 
 
@@ -86,39 +88,45 @@ def write_table(path: Path, frame: pd.DataFrame) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", float_format="%.17g")
 
 
-def provenance(version: str, wall_seconds: float, workers: int, replications: int, events: int,
-               started: str) -> dict[str, Any]:
-    """What ran, where and how long: kept apart from the results so they stay byte-identical."""
+def provenance(version: str, wall_seconds: float, engine: str, replications: int, events: int,
+               started: str, reused: int = 0) -> dict[str, Any]:
+    """What ran, where and how long: kept apart from the results so they stay byte-identical. ``reused``
+    replications were found saved from an earlier, interrupted run and not run again."""
     return {
         "gridgov_version": version, "python": sys.version.split()[0], "platform": platform.platform(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "started": started,
-        "wall_seconds": round(wall_seconds, 3), "workers": workers, "replications": replications,
-        "simpy_events": events,
+        "wall_seconds": round(wall_seconds, 3), "engine": engine, "replications": replications,
+        "reused": reused, "simpy_events": events,
     }
 
 
-def replication_row(scenario: Scenario, rep, variant: str = "base") -> dict[str, Any]:
-    """One line of ``replications.csv``: which run, then every metric."""
-    return {"scenario": scenario.name, "variant": variant, "replication": rep.replication, "seed": scenario.seed,
-            **rep.metrics}
+def replication_row(scenario: Scenario, rep, variant: str = "base", values: Optional[dict] = None) -> dict[str, Any]:
+    """One line of ``replications.csv``: which run (and a sweep point's parameter values), then every metric."""
+    return {"scenario": scenario.name, "variant": variant, **(values or {}), "replication": rep.replication,
+            "seed": scenario.seed, **rep.metrics}
 
 
-def write_tables(out: Path, runs: list[tuple[str, Scenario, list]]) -> None:
-    """The tidy tables of (variant, scenario, finished replications) runs, one row per variant and replication."""
-    rows = [replication_row(scenario, rep, variant) for variant, scenario, reps in runs for rep in reps]
+def write_tables(out: Path, runs: list[tuple[str, Scenario, list]], values: Optional[dict[str, dict]] = None) -> None:
+    """The tidy tables of (variant, scenario, finished replications) runs, one row per variant and replication;
+    ``values`` gives a sweep point's parameter values, written as columns after ``variant``."""
+    values = values or {}
+    rows = [replication_row(scenario, rep, variant, values.get(variant)) for variant, scenario, reps in runs
+            for rep in reps]
     write_table(out / "replications.csv", pd.DataFrame(rows))
-    leading = ["scenario", "variant", "replication"]
+    keys = list(next(iter(values.values()))) if values else []
+    leading = ["scenario", "variant", *keys, "replication"]
     for name in ("timeseries", "streets", "topics"):
-        frames = [getattr(rep, name).assign(scenario=scenario.name, variant=variant, replication=rep.replication)
+        frames = [getattr(rep, name).assign(scenario=scenario.name, variant=variant, **values.get(variant, {}),
+                                            replication=rep.replication)
                   for variant, scenario, reps in runs for rep in reps]
         table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=leading)
         write_table(out / f"{name}.csv", table[leading + [c for c in table.columns if c not in leading]])
 
 
 def write_results(out: Path, summary: dict[str, Any], resolved: Scenario, runs: list[tuple[str, Scenario, list]],
-                  version: str) -> None:
+                  version: str, values: Optional[dict[str, dict]] = None) -> None:
     """Write the reproducible part of the results folder: resolved scenario, summary and tidy tables."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "scenario.resolved.yaml").write_text(resolved_yaml(resolved, version), encoding="utf-8")
     write_json(out / "summary.json", {**summary, "gridgov_version": version})
-    write_tables(out, runs)
+    write_tables(out, runs, values)

@@ -198,7 +198,7 @@ def test_tables_cover_the_horizon(first):
     streets = pd.read_csv(out / "streets.csv")
     assert len(streets) >= 1 and set(streets["scenario"]) == {"teaching-street"}
     provenance = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
-    assert provenance["replications"] == 1 and provenance["workers"] == 1
+    assert provenance["replications"] == 1 and provenance["engine"] == "1 worker"
 
 
 def test_same_seed_gives_identical_results(first, again):

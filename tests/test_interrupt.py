@@ -1,4 +1,4 @@
-"""A run interrupted half-way keeps every replication that had finished."""
+"""Nothing lost, resumable: an interrupted run keeps what finished, and the same command finishes the rest."""
 
 from __future__ import annotations
 
@@ -7,32 +7,83 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
+SWEEP = ["sweep", "scenarios/teaching_street.yaml", "--vary", "grid.households=300,400,500",
+         "--vary", "whistle.report_timeout=30min,2h", "--replications", "5"]
+
+
+def gridgov(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600, **kwargs)
+
+
+def interrupt_after(args: list[str], out: Path, saved: int) -> subprocess.CompletedProcess:
+    """Start the command, press Ctrl-C once ``saved`` replications are on disk, and wait for it to stop."""
+    process = subprocess.Popen([sys.executable, "run.py", *args, "--out", str(out)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 300
+    while len(list((out / ".replications").glob("*.pkl"))) < saved:
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # the whole process group, as a terminal's Ctrl-C does
+    stdout, stderr = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 def test_ctrl_c_saves_finished_replications(tmp_path):
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "run.py", "run", "scenarios/teaching_street.yaml", "--replications", "500", "--out", str(out)],
-        cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    done = 0
-    for line in process.stderr:  # wait until two replications have finished, then press Ctrl-C
-        done += "done:" in line
-        if done == 2:
-            os.killpg(process.pid, signal.SIGINT)
-            break
-    rest = process.communicate(timeout=120)[1]
-    assert process.returncode == 130, rest
-    assert "Traceback" not in rest and "interrupted" in rest
+    stopped = interrupt_after(["run", "scenarios/teaching_street.yaml", "--replications", "500"], out, 2)
+    assert stopped.returncode == 130, stopped.stderr
+    assert "Traceback" not in stopped.stderr and "interrupted" in stopped.stderr
     summary = json.loads((out / "summary.json").read_text())
     saved = summary["replications"]
     assert 2 <= saved < 500
     reps = pd.read_csv(out / "replications.csv")
     assert list(reps["replication"]) == list(range(saved))
     assert summary["metrics"]["requests"]["n"] == saved
-    assert not (out / "replications.partial.csv").exists()
+    assert list(pd.read_csv(out / "manifest.csv")["replication"]) == list(range(saved))
+
+
+def test_interrupted_sweep_resumes_to_the_uninterrupted_table(tmp_path):
+    whole = gridgov([*SWEEP, "--workers", "2", "--out", str(tmp_path / "whole")])
+    assert whole.returncode == 0, whole.stderr
+
+    out = tmp_path / "resumed"
+    stopped = interrupt_after([*SWEEP, "--workers", "2"], out, 5)
+    assert stopped.returncode == 130, stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    before = len(pd.read_csv(out / "manifest.csv"))
+    assert 5 <= before < 30
+    assert not list((out / ".replications").glob(".*.tmp"))  # nothing half-written
+
+    again = gridgov([*SWEEP, "--workers", "2", "--out", str(out)])
+    assert again.returncode == 0, again.stderr
+    provenance = json.loads((out / "provenance.json").read_text())
+    assert provenance["reused"] == before and provenance["replications"] == 30
+    for table in ("replications.csv", "timeseries.csv", "streets.csv", "summary.json"):
+        assert (out / table).read_bytes() == (tmp_path / "whole" / table).read_bytes(), table
+    manifest = pd.read_csv(out / "manifest.csv")
+    assert len(manifest) == 30 and not manifest.duplicated(["variant", "replication"]).any()
+    assert manifest["scenario_hash"].nunique() == 6 and set(manifest["seed_tree"].str.split("/").str[1]) == {
+        "1", "2", "3", "4", "5"}
+
+
+def test_changed_parameters_are_not_resumed(tmp_path):
+    out = tmp_path / "out"
+    first = gridgov(["run", "scenarios/teaching_street.yaml", "--replications", "2", "--out", str(out)])
+    assert first.returncode == 0, first.stderr
+    changed = gridgov(["run", "scenarios/teaching_street.yaml", "--replications", "2", "--set",
+                       "hotline.agents=3", "--out", str(out)])
+    assert changed.returncode == 0, changed.stderr
+    assert json.loads((out / "provenance.json").read_text())["reused"] == 0
+    extended = gridgov(["run", "scenarios/teaching_street.yaml", "--replications", "3", "--out", str(out)])
+    assert json.loads((out / "provenance.json").read_text())["reused"] == 2, extended.stderr
+    fresh = gridgov(["run", "scenarios/teaching_street.yaml", "--replications", "3", "--fresh", "--out", str(out)])
+    assert json.loads((out / "provenance.json").read_text())["reused"] == 0, fresh.stderr

@@ -1,0 +1,56 @@
+"""Replicate until the confidence intervals are tight enough (the sequential procedure).
+
+After each round, every chosen metric of every scenario is checked: its 95%
+half-width relative to its mean must be at most the target. If one is not,
+the number of replications is raised to what the worst metric needs, n *
+(relative half-width / target)^2 (Law & Kelton's estimate), never beyond
+the cap. The rounds depend only on the results, never on how many workers
+ran them, so the final replications are the same on any machine.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+from sim.errors import ScenarioError
+from sim.experiment import Experiment
+from sim.metrics import DEFINITIONS
+
+from .stats import mean_ci
+
+
+def relative_half_width(values: Iterable[float]) -> float:
+    """The 95% interval's half-width over |mean|; infinite when it cannot be judged yet (n < 2, mean 0)."""
+    ci = mean_ci(values)
+    if ci["n"] < 2:
+        return math.inf
+    half = (ci["ci_high"] - ci["ci_low"]) / 2
+    if half == 0:
+        return 0.0
+    return half / abs(ci["mean"]) if ci["mean"] else math.inf
+
+
+def replications_needed(n: int, relative: float, target: float) -> int:
+    """How many replications should bring ``relative`` (seen with ``n``) down to ``target``."""
+    return n + 1 if math.isinf(relative) else math.ceil(n * (relative / target) ** 2)
+
+
+def run_until_precise(experiment: Experiment, start: int, target: float, metrics: list[str], cap: int) -> dict:
+    """Run rounds of replications until every chosen metric meets ``target``, or ``cap`` is reached."""
+    unknown = [m for m in metrics if m not in DEFINITIONS]
+    if unknown:
+        raise ScenarioError(f"'{unknown[0]}' is not a metric; use a name from docs/metrics.md, e.g. "
+                            "satisfaction_rate", None, "--precision-metric")
+    n = max(2, min(start, cap))
+    while True:
+        experiment.run(n)
+        runs = experiment.runs
+        achieved = {name: {m: relative_half_width(r.metrics[m] for r in reps) for m in metrics}
+                    for name, reps in runs.items()}
+        worst = max(v for per in achieved.values() for v in per.values())
+        if worst <= target or n >= cap:
+            break
+        n = min(cap, max(n + 1, replications_needed(n, worst, target)))
+    return {"target": target, "metrics": metrics, "replications": n, "cap": cap, "reached": worst <= target,
+            "relative_half_width": achieved}

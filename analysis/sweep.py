@@ -1,0 +1,102 @@
+"""A sweep: the points of a design, each a scenario, and what their results say.
+
+Every point is the base scenario with a few parameters set; all points share
+the seed, so replication r of every point sees the same problems (common
+random numbers) and the differences between points are the parameters'
+doing. The points' tidy rows carry the parameter values as columns, ready
+for pandas; sampled designs also get sensitivity indices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from sim.errors import ScenarioError
+from sim.loader import with_sets
+from sim.replication import Replication
+from sim.schema import Scenario
+
+from . import designs
+from .stats import summarise
+
+DEFAULT_POINTS = {"lhs": 20, "sobol": 16, "morris": 10}
+
+
+@dataclass
+class Design:
+    """The points of a sweep: parameter values by dotted key, in the order the design made them."""
+
+    kind: str
+    keys: list[str]
+    points: list[dict]
+    factors: list[designs.Factor] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        width = max(3, len(str(len(self.points) - 1)))
+        return [f"p{i:0{width}d}" for i in range(len(self.points))]
+
+    def scenarios(self, base: Scenario) -> dict[str, Scenario]:
+        """One scenario per point, named after the base and the point."""
+        return {label: with_sets(base, [f"{k}={v}" for k, v in point.items()], f"{base.name}:{label}")
+                for label, point in zip(self.labels, self.points)}
+
+    def describe(self) -> dict:
+        """The design as summary.json records it."""
+        out: dict = {"design": self.kind, "keys": self.keys, "points": len(self.points)}
+        if self.factors:
+            out["ranges"] = {f.key: {"low": f.low, "high": f.high, "integer": f.integer,
+                                     "unit": "minutes" if f.duration else None} for f in self.factors}
+        return out
+
+
+def make_design(vary: list[str], ranges: list[str], kind: Optional[str], points: Optional[int],
+                seed: int) -> Design:
+    """The design the command line asks for: levels (``--vary``) give a full factorial; ranges (``--range``)
+    are sampled by ``lhs`` (the default), ``sobol`` or ``morris``."""
+    if vary and ranges:
+        raise ScenarioError("give either levels (--vary, a full factorial) or ranges (--range, a sampled design), "
+                            "not both", None, "--range")
+    if vary:
+        if kind not in (None, "factorial"):
+            raise ScenarioError(f"the {kind} design samples ranges: write --range KEY=LOW:HIGH instead of --vary",
+                                None, "--design")
+        levels = dict(designs.parse_vary(text) for text in vary)
+        if len(levels) < len(vary):
+            raise ScenarioError("the same key is varied twice; give each key once with all its values",
+                                None, "--vary")
+        return Design("factorial", list(levels), designs.factorial(levels))
+    if not ranges:
+        raise ScenarioError("nothing to vary: give --vary KEY=V1,V2,... (full factorial) or --range KEY=LOW:HIGH "
+                            "(sampled design)", None, "--vary")
+    kind = kind or "lhs"
+    if kind == "factorial":
+        raise ScenarioError("a full factorial needs levels: write --vary KEY=V1,V2,...", None, "--design")
+    factors = [designs.parse_range(text) for text in ranges]
+    if len({f.key for f in factors}) < len(factors):
+        raise ScenarioError("the same key is given two ranges", None, "--range")
+    n = points or DEFAULT_POINTS[kind]
+    sample = {"lhs": designs.latin_hypercube, "sobol": designs.sobol, "morris": designs.morris}[kind]
+    return Design(kind, [f.key for f in factors], sample(factors, n, seed), factors)
+
+
+def point_rows(design: Design) -> dict[str, dict]:
+    """Each point's parameter values, as extra columns of the tidy tables."""
+    return dict(zip(design.labels, design.points))
+
+
+def summary(design: Design, runs: dict[str, list[Replication]], metrics: list[str], seed: int) -> dict:
+    """Each point's values and metric intervals; for sampled designs, the sensitivity of ``metrics``."""
+    finished = {label: reps for label, reps in runs.items() if reps}
+    names = list(next(iter(finished.values()))[0].metrics) if finished else []
+    out = {**design.describe(), "points_finished": len(finished),
+           "results": [{"point": label, "values": point, "replications": len(finished[label]),
+                        "metrics": summarise([r.metrics for r in finished[label]], names)}
+                       for label, point in point_rows(design).items() if label in finished]}
+    if design.factors and len(finished) == len(design.points):
+        outputs = {m: [summarise([r.metrics for r in finished[label]], [m])[m]["mean"] for label in design.labels]
+                   for m in metrics}
+        outputs = {m: [float("nan") if v is None else v for v in values] for m, values in outputs.items()}
+        out["sensitivity"] = designs.sensitivity(design.kind, design.factors, design.points, outputs, seed)
+    return out

@@ -1,0 +1,114 @@
+"""Finished replications on disk: what makes a long experiment safe to interrupt and resume.
+
+Each replication is saved the moment it finishes, in a file of its own under
+``<results>/.replications/``, written to a temporary name and renamed, so a
+crash never leaves half a file. A file is named by the hash of everything
+that determines its numbers (the resolved scenario, the package version) and
+its replication, so rerunning the same command finds it and skips the work,
+while a changed parameter or version never reuses a stale result. The
+manifest (``manifest.csv``) lists, for every row of the results, the
+scenario hash, version and branch of the seed tree it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from .schema import Scenario
+
+FOLDER = ".replications"
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario (its variants already merged, so they are left out)."""
+    data = scenario.model_dump(mode="json", exclude={"variants", "gridgov_version"})
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replication of one named scenario (a variant, or a point of a sweep)."""
+
+    variant: str
+    scenario: Scenario
+    replication: int
+
+
+def seed_tree(task: Task) -> str:
+    """Where the task's random numbers come from: ``seed/branch``, each purpose a stream below it (streams.py)."""
+    return f"{task.scenario.seed}/{task.replication + 1}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` so that it is either absent or complete, never half-written."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)
+
+
+class Store:
+    """The finished replications of one results folder, keyed by scenario hash, version and replication."""
+
+    def __init__(self, out: Path, version: str):
+        self.folder = out / FOLDER
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self._hashes: dict[int, str] = {}
+
+    def hash(self, scenario: Scenario) -> str:
+        key = id(scenario)
+        if key not in self._hashes:
+            self._hashes[key] = scenario_hash(scenario)
+        return self._hashes[key]
+
+    def stem(self, task: Task) -> str:
+        """The file name (without suffix) of a task's results."""
+        key = hashlib.sha256(f"{self.version}\n{self.hash(task.scenario)}".encode()).hexdigest()[:20]
+        return f"{key}-r{task.replication:05d}"
+
+    def records_path(self, task: Task) -> Path:
+        """Where a task's per-request records go, if they are asked for."""
+        return self.folder / f"{self.stem(task)}.parquet"
+
+    def load(self, task: Task, records: bool = False):
+        """The task's saved replication, or None if it has not finished (or lacks the records asked for)."""
+        path = self.folder / f"{self.stem(task)}.pkl"
+        if not path.exists():
+            return None
+        try:
+            rep = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # unreadable (another version's layout): run it again
+        if records and (rep.records is None or not Path(rep.records).exists()):
+            return None
+        return rep
+
+    def save(self, task: Task, rep) -> None:
+        """Keep a finished replication (atomically)."""
+        atomic_write(self.folder / f"{self.stem(task)}.pkl", pickle.dumps(rep, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def manifest(self, finished: list[tuple[Task, object]]) -> pd.DataFrame:
+        """One row per finished task: which run it is and exactly what produced it."""
+        return pd.DataFrame([{
+            "variant": task.variant, "replication": task.replication, "scenario": task.scenario.name,
+            "scenario_hash": self.hash(task.scenario), "gridgov_version": self.version,
+            "seed": task.scenario.seed, "seed_tree": seed_tree(task),
+            "file": f"{FOLDER}/{self.stem(task)}.pkl",
+        } for task, _ in finished], columns=["variant", "replication", "scenario", "scenario_hash",
+                                             "gridgov_version", "seed", "seed_tree", "file"])
+
+
+def records_file(rep) -> Optional[Path]:
+    """The records file of a replication, when it has one."""
+    return Path(rep.records) if rep.records is not None else None
