@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 
 
-EXIT_INPUT, EXIT_FAILURE = 2, 1
+EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED = 2, 1, 130
 RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv",
                 "scenario.resolved.yaml", "issues.parquet", "provenance.json", "manifest.csv", "sensitivity.csv",
                 "design.json")
@@ -183,6 +183,7 @@ class Session:
         self.experiment = Experiment(scenarios, self.engine, self.store, records, self._done, self.progress.plan,
                                      self.progress.tick if self.progress.enabled else None)
         self.precision = None
+        self.stopped = ""
         self.started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self.clock = time.perf_counter()
 
@@ -195,8 +196,11 @@ class Session:
         if not resumed:
             self.progress.done(task)
 
-    def run(self) -> bool:
-        """Run the experiment (to the precision asked for, if any); False if interrupted."""
+    def run(self) -> None:
+        """Run the experiment (to the precision asked for, if any); if it stops part-way (Ctrl-C, a worker or
+        the cluster lost), keep what finished and say why in ``stopped``."""
+        from sim import ScenarioError
+
         args = self.args
         try:
             if args.precision:
@@ -207,15 +211,18 @@ class Session:
                                                    args.max_replications)
             else:
                 self.experiment.run(args.replications)
-            return True
         except KeyboardInterrupt:
-            return False
+            self.stopped = "interrupted"
+        except ScenarioError:
+            raise
+        except Exception as exc:  # a worker killed, a cluster lost: keep what finished, say what happened
+            self.stopped = f"stopped by {exc.__class__.__name__}: {str(exc).rstrip('.')}"
         finally:
             self.progress.close()
             if self.resumed:
                 self.say(f"  {self.resumed} replication(s) were already in {self.out} and were reused")
 
-    def finish(self, interrupted: bool) -> int:
+    def finish(self) -> int:
         """Write the manifest and provenance, and report; the exit status."""
         from sim.store import atomic_write
         from sim.writer import provenance, write_json
@@ -227,10 +234,10 @@ class Session:
         write_json(self.out / "provenance.json", provenance(
             self.version, wall, self.engine.describe(), len(finished), sum(rep.events for _, rep in finished),
             self.started, self.resumed))
-        if interrupted:
-            print(f"gridgov: interrupted; the {len(finished)} finished replication(s) are saved in {self.out}; "
+        if self.stopped:
+            print(f"gridgov: {self.stopped}; the {len(finished)} finished replication(s) are saved in {self.out}; "
                   "run the same command again to finish the rest", file=sys.stderr)
-            return 130
+            return EXIT_INTERRUPTED if self.stopped == "interrupted" else EXIT_FAILURE
         self.say(f"wrote {self.out} in {wall:.1f} s")
         return 0
 
@@ -248,7 +255,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     variant = args.variant or "base"
     session = Session(args, {variant: scenario}, args.out or default_out(scenario.name), args.records)
     session.header(f"{scenario.name}, {args.replications} replication(s)", scenario.seed)
-    completed = session.run()
+    session.run()
     reps = session.experiment.runs[variant]
     if reps:
         summary = summary_head(scenario, reps)
@@ -257,7 +264,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_results(session.out, summary, scenario, [(variant, scenario, reps)], session.version)
         if args.records:
             merge_parquet([r.records for r in reps], session.out / "issues.parquet")
-    return session.finish(not completed)
+    return session.finish()
 
 
 def comparison_scenarios(args: argparse.Namespace) -> dict:
@@ -287,7 +294,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     base = scenarios["base"]
     session = Session(args, scenarios, args.out or default_out(base.name, "-compare"))
     session.header(f"compare {', '.join(scenarios)}; {args.replications} replication(s) each", base.seed)
-    completed = session.run()
+    session.run()
     runs = {v: reps for v, reps in session.experiment.runs.items() if reps}
     if runs.get("base"):
         summary = {**summary_head(base, runs["base"]), **Comparison(scenarios, runs).summary()}
@@ -295,7 +302,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             summary["precision"] = session.precision
         write_results(session.out, summary, base, [(v, scenarios[v], reps) for v, reps in runs.items()],
                       session.version)
-    return session.finish(not completed)
+    return session.finish()
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -316,7 +323,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     session = Session(args, scenarios, args.out or default_out(base.name, "-sweep"))
     session.header(f"sweep of {', '.join(design.keys)} ({design.kind}, {len(scenarios)} points); "
                    f"{args.replications} replication(s) each", base.seed)
-    completed = session.run()
+    session.run()
     runs = {label: reps for label, reps in session.experiment.runs.items() if reps}
     if runs:
         summary = {"scenario": base.name, "replications": args.replications, "seed": base.seed,
@@ -330,7 +337,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
             write_table(session.out / "sensitivity.csv", pd.DataFrame(summary["sensitivity"]))
     write_json(session.out / "design.json", design.describe())
-    return session.finish(not completed)
+    return session.finish()
 
 
 def cmd_warmup(args: argparse.Namespace) -> int:

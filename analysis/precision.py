@@ -2,9 +2,10 @@
 
 After each round, every chosen metric of every scenario is checked: its 95%
 half-width relative to its mean must be at most the target. If one is not,
-the number of replications is raised to what the worst metric needs, n *
-(relative half-width / target)^2 (Law & Kelton's estimate), never beyond
-the cap. The rounds depend only on the results, never on how many workers
+the number of replications is raised to what the worst metric needs: the
+fewest i with t(i-1) s / sqrt(i) within the target of the mean, s and the
+mean as seen so far (Law & Kelton's approximate number of replications),
+never beyond the cap. The rounds depend only on the results, never on how many workers
 ran them, so the final replications are the same on any machine.
 """
 
@@ -13,11 +14,13 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
+from scipy import stats
+
 from sim.errors import ScenarioError
 from sim.experiment import Experiment
 from sim.metrics import DEFINITIONS
 
-from .stats import mean_ci
+from .stats import LEVEL, mean_ci
 
 
 def relative_half_width(values: Iterable[float]) -> float:
@@ -31,9 +34,18 @@ def relative_half_width(values: Iterable[float]) -> float:
     return half / abs(ci["mean"]) if ci["mean"] else math.inf
 
 
-def replications_needed(n: int, relative: float, target: float) -> int:
-    """How many replications should bring ``relative`` (seen with ``n``) down to ``target``."""
-    return n + 1 if math.isinf(relative) else math.ceil(n * (relative / target) ** 2)
+def replications_needed(values: list[float], target: float, cap: int) -> int:
+    """The fewest replications i (up to ``cap``) whose interval t(i-1) s / sqrt(i) would be within ``target`` of
+    the mean, with the mean and s seen so far (Law & Kelton's approximate number of replications)."""
+    ci = mean_ci(values)
+    n = ci["n"]
+    if n < 2 or not ci["mean"]:
+        return min(cap, n + 1)
+    sd = (ci["ci_high"] - ci["ci_low"]) / 2 / float(stats.t.ppf(0.5 + LEVEL / 2, n - 1)) * math.sqrt(n)
+    for i in range(n, cap + 1):
+        if float(stats.t.ppf(0.5 + LEVEL / 2, i - 1)) * sd / math.sqrt(i) <= target * abs(ci["mean"]):
+            return i
+    return cap
 
 
 def run_until_precise(experiment: Experiment, start: int, target: float, metrics: list[str], cap: int) -> dict:
@@ -51,6 +63,7 @@ def run_until_precise(experiment: Experiment, start: int, target: float, metrics
         worst = max(v for per in achieved.values() for v in per.values())
         if worst <= target or n >= cap:
             break
-        n = min(cap, max(n + 1, replications_needed(n, worst, target)))
+        n = max(n + 1, max(replications_needed([r.metrics[m] for r in reps], target, cap)
+                           for reps in runs.values() for m in metrics))
     return {"target": target, "metrics": metrics, "replications": n, "cap": cap, "reached": worst <= target,
             "relative_half_width": achieved}

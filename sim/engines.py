@@ -9,8 +9,8 @@ workers or the finishing order, so results are identical whichever ran them.
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import signal
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -53,40 +53,30 @@ class LocalEngine:
                 progress = (lambda day, index=index: tick(index, day)) if tick else None
                 done(index, run_one(task.scenario, task.replication, records, progress))
             return
-        finished: queue.Queue = queue.Queue()
         ticks = multiprocessing.Queue() if tick else None
-        pool = multiprocessing.Pool(min(self.workers, len(jobs)), _start_worker, (ticks,))
+        pool = ProcessPoolExecutor(min(self.workers, len(jobs)), initializer=_start_worker, initargs=(ticks,))
         try:
-            for index, (task, records) in enumerate(jobs):
-                pool.apply_async(_pooled, (index, task, records), callback=finished.put,
-                                 error_callback=finished.put)
-            remaining = len(jobs)
-            while remaining:
-                try:
-                    item = finished.get(timeout=0.2)
-                except queue.Empty:
-                    item = None
+            pending = {pool.submit(_pooled, index, task, records) for index, (task, records) in enumerate(jobs)}
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 while ticks is not None and not ticks.empty():
                     tick(*ticks.get())
-                if item is None:
-                    continue
-                if isinstance(item, BaseException):
-                    raise item
-                done(*item)
-                remaining -= 1
-            pool.close()
+                for future in finished:
+                    done(*future.result())  # a worker that died raises BrokenProcessPool here
         except BaseException:
-            pool.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            # the executor has no public way to stop work under way; without this, exit would wait for it
+            for process in list((pool._processes or {}).values()):
+                process.terminate()
             raise
-        finally:
-            pool.join()
+        pool.shutdown()
 
 
 class DaskEngine:
     """A Dask distributed scheduler at ``address`` (``tcp://host:8786``), whose workers have gridgov installed."""
 
-    def __init__(self, address: str):
-        self.address = address
+    def __init__(self, address: str, timeout: str = "20s"):
+        self.address, self.timeout = address, timeout
 
     def describe(self) -> str:
         return f"Dask cluster {self.address}"
@@ -96,7 +86,7 @@ class DaskEngine:
         from distributed import Client, as_completed
 
         try:
-            client = Client(self.address, timeout="20s")
+            client = Client(self.address, timeout=self.timeout)
         except (OSError, TimeoutError, ValueError) as exc:
             raise ScenarioError(f"no Dask scheduler answers there ({exc}); start one with 'dask scheduler' and "
                                 "give its address, e.g. tcp://10.0.0.5:8786", self.address, "--cluster") from None
