@@ -2,9 +2,10 @@
 
 Subcommands: ``run`` simulates a scenario and writes a results folder;
 ``compare`` runs a base and its variants with common random numbers and
-reports paired differences; ``validate`` checks a scenario file and prints
-it resolved. Input errors
-exit with status 2 and a one-paragraph message, never a traceback.
+reports paired differences; ``sweep`` runs the points of a design;
+``warmup`` plots a daily metric to choose the warm-up; ``validate`` checks a
+scenario file and prints it resolved. Input errors exit with status 2 and a
+one-paragraph message, never a traceback.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.c
                 "scenario.resolved.yaml", "issues.parquet", "provenance.json", "manifest.csv", "sensitivity.csv",
                 "design.json")
 PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
+MAX_REPLICATIONS = 100
 SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", "mean_resolve_h",
                        "hotline_mean_wait_min", "whistle_on_time_rate")
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
@@ -79,8 +81,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--precision-metric", dest="precision_metrics", action="append", default=[], metavar="NAME",
                        help="metric the precision applies to (repeatable; default "
                             f"{', '.join(PRECISION_METRICS)})")
-        p.add_argument("--max-replications", type=whole_number(2), default=100, metavar="N",
-                       help="cap of the --precision procedure (default 100)")
+        p.add_argument("--max-replications", type=whole_number(2), metavar="N",
+                       help=f"cap of the --precision procedure (default {MAX_REPLICATIONS})")
         p.add_argument("--fresh", action="store_true",
                        help="discard replications saved in the results folder instead of resuming from them")
         p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
@@ -127,6 +129,7 @@ def parser() -> argparse.ArgumentParser:
     warm.add_argument("--metric", default="backlog", help="daily metric to plot (default backlog)")
     warm.add_argument("--window", type=whole_number(0), default=7, metavar="DAYS",
                       help="half-width of the moving average (default 7)")
+    warm.add_argument("--variant", metavar="NAME", help="which variant or sweep point (default base)")
     warm.set_defaults(handler=cmd_warmup)
 
     validate = sub.add_parser("validate", help="check a scenario file and print it resolved; no simulation")
@@ -145,6 +148,19 @@ def fraction(text: str) -> float:
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.01 for 1%% (got {text})")
     return value
+
+
+def check_precision_options(args: argparse.Namespace) -> None:
+    """Refuse precision options that would be ignored, and unknown metric names, before anything runs."""
+    from analysis.precision import check_metrics
+    from sim import ScenarioError
+
+    if not args.precision:
+        for given, option in ((args.precision_metrics, "--precision-metric"),
+                              (args.max_replications, "--max-replications")):
+            if given:
+                raise ScenarioError("only applies with --precision REL (e.g. --precision 0.01)", None, option)
+    check_metrics(args.precision_metrics)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -175,9 +191,10 @@ class Session:
         from sim.store import Store
 
         self.args, self.out, self.version = args, out, __version__
+        check_precision_options(args)
+        self.engine = DaskEngine(args.cluster) if args.cluster else LocalEngine(args.workers)  # may say no first
         prepare_out(out, args.fresh)
         self.store = Store(out, __version__)
-        self.engine = DaskEngine(args.cluster) if args.cluster else LocalEngine(args.workers)
         self.progress = Progress(False if args.quiet else None)
         self.resumed = 0
         self.experiment = Experiment(scenarios, self.engine, self.store, records, self._done, self.progress.plan,
@@ -199,7 +216,7 @@ class Session:
     def run(self) -> None:
         """Run the experiment (to the precision asked for, if any); if it stops part-way (Ctrl-C, a worker or
         the cluster lost), keep what finished and say why in ``stopped``."""
-        from sim import ScenarioError
+        from sim.engines import EngineLost
 
         args = self.args
         try:
@@ -208,15 +225,13 @@ class Session:
 
                 self.precision = run_until_precise(self.experiment, args.replications, args.precision,
                                                    args.precision_metrics or list(PRECISION_METRICS),
-                                                   args.max_replications)
+                                                   args.max_replications or MAX_REPLICATIONS)
             else:
                 self.experiment.run(args.replications)
         except KeyboardInterrupt:
             self.stopped = "interrupted"
-        except ScenarioError:
-            raise
-        except Exception as exc:  # a worker killed, a cluster lost: keep what finished, say what happened
-            self.stopped = f"stopped by {exc.__class__.__name__}: {str(exc).rstrip('.')}"
+        except EngineLost as exc:  # a worker killed, a cluster lost: keep what finished, say what happened
+            self.stopped = f"stopped: {exc}"
         finally:
             self.progress.close()
             if self.resumed:
@@ -227,6 +242,7 @@ class Session:
         from sim.store import atomic_write
         from sim.writer import provenance, write_json
 
+        self.engine.close()
         finished = self.experiment.finished()
         manifest = self.store.manifest(finished).to_csv(index=False, lineterminator="\n")
         atomic_write(self.out / "manifest.csv", manifest.encode())
@@ -307,17 +323,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from analysis import sweep
+    from analysis.precision import check_metrics
     from sim import ScenarioError, load_scenario
-    from sim.metrics import DEFINITIONS
     from sim.writer import write_json, write_results, write_table
 
     base = load_scenario(args.scenario, args.sets)
     if args.seed is not None:
         base = base.model_copy(update={"seed": args.seed})
+    if args.metrics and args.vary:
+        raise ScenarioError("sensitivity indices need a sampled design (--range); a full factorial reports every "
+                            "metric of every point", None, "--metric")
     metrics = args.metrics or list(SENSITIVITY_METRICS)
-    unknown = [m for m in metrics if m not in DEFINITIONS]
-    if unknown:
-        raise ScenarioError(f"'{unknown[0]}' is not a metric; use a name from docs/metrics.md", None, "--metric")
+    check_metrics(metrics, "--metric")
     design = sweep.make_design(args.vary, args.ranges, args.design, args.points, base.seed)
     scenarios = design.scenarios(base)
     session = Session(args, scenarios, args.out or default_out(base.name, "-sweep"))
@@ -326,8 +343,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     session.run()
     runs = {label: reps for label, reps in session.experiment.runs.items() if reps}
     if runs:
-        summary = {"scenario": base.name, "replications": args.replications, "seed": base.seed,
-                   **sweep.summary(design, runs, metrics, base.seed)}
+        counts = {len(reps) for reps in runs.values()}
+        complete = not session.stopped and len(runs) == len(scenarios) and len(counts) == 1
+        summary = {"scenario": base.name, "replications": max(counts), "seed": base.seed,
+                   **sweep.summary(design, runs, metrics, base.seed, complete)}
         if session.precision:
             summary["precision"] = session.precision
         write_results(session.out, summary, base, [(label, scenarios[label], reps) for label, reps in runs.items()],
@@ -343,7 +362,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_warmup(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analysis.warmup import plot_welch
+    from analysis.warmup import one_variant, plot_welch
     from sim import ScenarioError
 
     table = args.results / "timeseries.csv"
@@ -351,8 +370,16 @@ def cmd_warmup(args: argparse.Namespace) -> int:
         raise ScenarioError("has no timeseries.csv; give a results folder written by run or compare",
                             args.results, "DIR")
     frame = pd.read_csv(table)
-    if "variant" in frame and frame["variant"].nunique() > 1:
-        frame = frame[frame["variant"] == "base"]
+    if args.variant is not None:
+        if args.variant not in set(frame.get("variant", [])):
+            raise ScenarioError(f"is not in {table}; its variants are "
+                                f"{', '.join(map(str, frame['variant'].unique()))}", None, "--variant")
+        frame = frame[frame["variant"] == args.variant]
+    try:
+        frame = one_variant(frame)
+    except ValueError as exc:
+        raise ScenarioError(str(exc).replace("filter it to one variant first", "choose one with --variant NAME")
+                            .split(", e.g.")[0], table, "--variant") from None
     warmup_days = float(frame["warmup"].sum() / frame["replication"].nunique()) if "warmup" in frame else None
     figure = args.results / "figures" / f"warmup-{args.metric}.png"
     figure.parent.mkdir(exist_ok=True)
@@ -410,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:  # outside a run's replications (loading, writing): nothing finished to lose
+        print("gridgov: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not bad input: say so plainly, trace only on request
         if os.environ.get("GRIDGOV_DEBUG"):
             traceback.print_exc()

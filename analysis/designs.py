@@ -150,14 +150,6 @@ def morris(factors: list[Factor], trajectories: int, seed: int,
     return _points(factors, rows)
 
 
-def design_size(design: str, factors: int, points: int) -> int:
-    """How many scenario points a design makes from ``points`` (its ``--points``)."""
-    sizes = {"lhs": points, "sobol": points * (factors + 2), "morris": points * (factors + 1)}
-    if design not in sizes:
-        raise ValueError(f"unknown design '{design}': expected one of {sorted(sizes)}")
-    return sizes[design]
-
-
 def _row(metric: str, parameter: str, index: str, value: float,
          conf: float = math.nan, p: float = math.nan) -> dict:
     """One sensitivity index; every design writes the same keys so the rows make one table."""

@@ -5,7 +5,9 @@ half-width relative to its mean must be at most the target. If one is not,
 the number of replications is raised to what the worst metric needs: the
 fewest i with t(i-1) s / sqrt(i) within the target of the mean, s and the
 mean as seen so far (Law & Kelton's approximate number of replications),
-never beyond the cap. The rounds depend only on the results, never on how many workers
+never beyond the cap. The criterion is the relative half-width itself; to
+bound the relative error of the mean by g as Law & Kelton do, ask for
+g / (1 + g). The rounds depend only on the results, never on how many workers
 ran them, so the final replications are the same on any machine.
 """
 
@@ -39,8 +41,8 @@ def replications_needed(values: list[float], target: float, cap: int) -> int:
     the mean, with the mean and s seen so far (Law & Kelton's approximate number of replications)."""
     ci = mean_ci(values)
     n = ci["n"]
-    if n < 2 or not ci["mean"]:
-        return min(cap, n + 1)
+    if n < 2 or not ci["mean"]:  # cannot be judged yet: double, rather than creep up one at a time
+        return min(cap, max(2 * n, 2))
     sd = (ci["ci_high"] - ci["ci_low"]) / 2 / float(stats.t.ppf(0.5 + LEVEL / 2, n - 1)) * math.sqrt(n)
     for i in range(n, cap + 1):
         if float(stats.t.ppf(0.5 + LEVEL / 2, i - 1)) * sd / math.sqrt(i) <= target * abs(ci["mean"]):
@@ -48,12 +50,17 @@ def replications_needed(values: list[float], target: float, cap: int) -> int:
     return cap
 
 
-def run_until_precise(experiment: Experiment, start: int, target: float, metrics: list[str], cap: int) -> dict:
-    """Run rounds of replications until every chosen metric meets ``target``, or ``cap`` is reached."""
+def check_metrics(metrics: Iterable[str], option: str = "--precision-metric") -> None:
+    """Refuse a name that is not a metric, before anything runs."""
     unknown = [m for m in metrics if m not in DEFINITIONS]
     if unknown:
         raise ScenarioError(f"'{unknown[0]}' is not a metric; use a name from docs/metrics.md, e.g. "
-                            "satisfaction_rate", None, "--precision-metric")
+                            "satisfaction_rate", None, option)
+
+
+def run_until_precise(experiment: Experiment, start: int, target: float, metrics: list[str], cap: int) -> dict:
+    """Run rounds of replications until every chosen metric meets ``target``, or ``cap`` is reached."""
+    check_metrics(metrics)
     n = max(2, min(start, cap))
     while True:
         experiment.run(n)

@@ -62,6 +62,9 @@ def make_design(vary: list[str], ranges: list[str], kind: Optional[str], points:
         if kind not in (None, "factorial"):
             raise ScenarioError(f"the {kind} design samples ranges: write --range KEY=LOW:HIGH instead of --vary",
                                 None, "--design")
+        if points is not None:
+            raise ScenarioError("a full factorial has one point per combination of levels; --points is for "
+                                "sampled designs (--range)", None, "--points")
         levels = dict(designs.parse_vary(text) for text in vary)
         if len(levels) < len(vary):
             raise ScenarioError("the same key is varied twice; give each key once with all its values",
@@ -86,15 +89,17 @@ def point_rows(design: Design) -> dict[str, dict]:
     return dict(zip(design.labels, design.points))
 
 
-def summary(design: Design, runs: dict[str, list[Replication]], metrics: list[str], seed: int) -> dict:
-    """Each point's values and metric intervals; for sampled designs, the sensitivity of ``metrics``."""
+def summary(design: Design, runs: dict[str, list[Replication]], metrics: list[str], seed: int,
+            complete: bool) -> dict:
+    """Each point's values and metric intervals; for sampled designs, the sensitivity of ``metrics`` once the
+    sweep is ``complete`` (every point run with the same replications, so that they share random numbers)."""
     finished = {label: reps for label, reps in runs.items() if reps}
     names = list(next(iter(finished.values()))[0].metrics) if finished else []
     out = {**design.describe(), "points_finished": len(finished),
            "results": [{"point": label, "values": point, "replications": len(finished[label]),
                         "metrics": summarise([r.metrics for r in finished[label]], names)}
                        for label, point in point_rows(design).items() if label in finished]}
-    if design.factors and len(finished) == len(design.points):
+    if design.factors and complete:
         outputs = {m: [summarise([r.metrics for r in finished[label]], [m])[m]["mean"] for label in design.labels]
                    for m in metrics}
         outputs = {m: [float("nan") if v is None else v for v in values] for m, values in outputs.items()}

@@ -47,7 +47,7 @@ def welch(timeseries: pd.DataFrame, metric: str, window: int) -> pd.DataFrame:
     """
     if window < 0 or int(window) != window:
         raise ValueError(f"window must be a whole number of days, 0 or more, not {window!r}")
-    frame = _one_variant(timeseries)
+    frame = one_variant(timeseries)
     _check_metric(frame, metric)
     days = frame.groupby("day")[metric]
     table = pd.DataFrame({"mean": days.mean(), "replications": days.count()}).reset_index()
@@ -98,7 +98,8 @@ def plot_welch(timeseries: pd.DataFrame, metric: str, window: int, path: Path,
     return mser5(table["mean"])
 
 
-def _one_variant(timeseries: pd.DataFrame) -> pd.DataFrame:
+def one_variant(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one variant: the only one, or 'base' among several."""
     if "variant" not in timeseries.columns or timeseries["variant"].nunique() <= 1:
         return timeseries
     if "base" in set(timeseries["variant"]):

@@ -65,10 +65,6 @@ class WorkCalendar:
             work -= shift_end - t
             t = self.next_on(shift_end)
 
-    def working_minutes(self, horizon: float) -> float:
-        """Working minutes from time 0 to ``horizon``."""
-        return self.working_between(0.0, horizon)
-
     def working_between(self, a: float, b: float) -> float:
         """Working minutes between times ``a`` and ``b``."""
         total, day = 0.0, int(a // DAY)

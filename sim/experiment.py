@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from .engines import LocalEngine
+from .errors import ScenarioError
 from .replication import Replication
 from .schema import Scenario
-from .store import Store, Task
+from .store import Store, Task, source_hash
 
 
 class Experiment:
@@ -48,6 +49,10 @@ class Experiment:
         jobs = [(task, self.store.records_path(task) if self.records and self.store else None) for task in todo]
 
         def finished(index: int, rep: Replication) -> None:
+            if rep.code != source_hash():
+                raise ScenarioError(f"a worker runs other gridgov code (source hash {rep.code[:12]}, here "
+                                    f"{source_hash()[:12]}): install this very version on every worker",
+                                    None, "--cluster")
             if self.store:
                 self.store.save(todo[index], rep)
             self._keep(todo[index], rep, resumed=False)

@@ -85,9 +85,11 @@ def work(model, req: Request, level: int, deadline: float):
         rec.responded(env.now, req)
         cal = model.calendar
         finish = cal.finish(env.now, effort / model.gridwork.handling_share[req.community])
-        if finish > model.horizon:  # count only the part of the effort worked before the horizon
-            effort *= cal.working_between(env.now, model.horizon) / cal.working_between(env.now, finish)
-        rec.work(POOLS[level], env.now, effort)
+        worked = cal.working_between(env.now, finish)  # the effort spreads over these shift minutes
+        measured = cal.working_between(max(env.now, model.scenario.warmup), min(finish, model.horizon))
+        if measured != worked:  # count only the part worked between the warm-up and the horizon
+            effort *= measured / worked
+        rec.worked(POOLS[level], effort)
         yield env.timeout(finish - env.now)
     else:
         rec.responded(env.now, req)

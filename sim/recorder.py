@@ -171,6 +171,10 @@ class Recorder:
         """A handler of ``pool`` works from ``start`` for ``duration`` (counted between warm-up and horizon)."""
         self.busy[pool] += max(0.0, min(start + duration, self.horizon) - max(start, self.warmup))
 
+    def worked(self, pool: str, minutes: float) -> None:
+        """A handler of ``pool`` worked ``minutes``, already limited to the time between warm-up and horizon."""
+        self.busy[pool] += minutes
+
     # --- a request enters ------------------------------------------------------------------------
     def raised(self, now: float, req: Request) -> None:
         """A request enters the system (raised by a resident, or found by a grid worker)."""

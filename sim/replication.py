@@ -15,6 +15,7 @@ import pandas as pd
 
 from .result import simulate
 from .schema import Scenario
+from .store import source_hash
 from .writer import ParquetSink
 
 
@@ -29,6 +30,7 @@ class Replication:
     topics: pd.DataFrame
     events: int
     records: Optional[Path] = None
+    code: str = ""  # source_hash() of the code that ran it
 
 
 def run_one(scenario: Scenario, replication: int, records: Optional[Path] = None,
@@ -47,4 +49,4 @@ def run_one(scenario: Scenario, replication: int, records: Optional[Path] = None
     if partial is not None:
         os.replace(partial, records)
     return Replication(replication, result.metrics, result.timeseries, result.streets, result.topics, result.events,
-                       records)
+                       records, source_hash())

@@ -548,7 +548,8 @@ class Scenario(Section):
     @model_validator(mode="after")
     def _warmup(self):
         if self.warmup >= self.horizon:
-            raise ValueError("warmup: must be shorter than the horizon, which has to leave time to measure")
+            raise ValueError("warmup: must be shorter than the horizon, which has to leave time to measure "
+                             "(with a short horizon, add --set warmup=0)")
         return self
 
     @model_validator(mode="after")

@@ -3,22 +3,22 @@
 Each replication is saved the moment it finishes, in a file of its own under
 ``<results>/.replications/``, written to a temporary name and renamed, so a
 crash never leaves half a file. A file is named by the hash of everything
-that determines its numbers (the resolved scenario, the package version) and
-its replication, so rerunning the same command finds it and skips the work,
+that determines its numbers (the resolved scenario, the package version and
+the model's source code) and its replication, so rerunning the same command finds it and skips the work,
 while a changed parameter or version never reuses a stale result. The
 manifest (``manifest.csv``) lists, for every row of the results, the
-scenario hash, version and branch of the seed tree it came from.
+scenario hash, version, code hash and branch of the seed tree it came from.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 
@@ -28,9 +28,19 @@ FOLDER = ".replications"
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the resolved scenario (its variants already merged, so they are left out)."""
-    data = scenario.model_dump(mode="json", exclude={"variants", "gridgov_version"})
+    """SHA-256 of what in a resolved scenario shapes its numbers (not its name, description or variants)."""
+    data = scenario.model_dump(mode="json", exclude={"name", "description", "variants", "gridgov_version"})
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+@functools.cache
+def source_hash() -> str:
+    """SHA-256 of the model's source code: a result is reused only by the code that made it, and a cluster
+    worker running other code is caught (the version number alone misses edits between releases)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -61,21 +71,24 @@ class Store:
     """The finished replications of one results folder, keyed by scenario hash, version and replication."""
 
     def __init__(self, out: Path, version: str):
-        self.folder = out / FOLDER
+        self.folder = out.resolve() / FOLDER  # absolute: workers elsewhere write records here
         self.folder.mkdir(parents=True, exist_ok=True)
+        for leftover in self.folder.glob(".*.tmp"):  # what a killed run was writing
+            leftover.unlink(missing_ok=True)
         self.version = version
-        self._hashes: dict[int, str] = {}
+        self._hashes: dict[int, tuple[Scenario, str]] = {}
 
     def hash(self, scenario: Scenario) -> str:
-        key = id(scenario)
-        if key not in self._hashes:
-            self._hashes[key] = scenario_hash(scenario)
-        return self._hashes[key]
+        """The scenario's hash, computed once per scenario object."""
+        kept = self._hashes.get(id(scenario))
+        if kept is None or kept[0] is not scenario:
+            kept = self._hashes[id(scenario)] = (scenario, scenario_hash(scenario))
+        return kept[1]
 
     def stem(self, task: Task) -> str:
         """The file name (without suffix) of a task's results."""
-        key = hashlib.sha256(f"{self.version}\n{self.hash(task.scenario)}".encode()).hexdigest()[:20]
-        return f"{key}-r{task.replication:05d}"
+        key = f"{self.version}\n{source_hash()}\n{self.hash(task.scenario)}"
+        return f"{hashlib.sha256(key.encode()).hexdigest()[:20]}-r{task.replication:05d}"
 
     def records_path(self, task: Task) -> Path:
         """Where a task's per-request records go, if they are asked for."""
@@ -90,8 +103,10 @@ class Store:
             rep = pickle.loads(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None  # unreadable (another version's layout): run it again
-        if records and (rep.records is None or not Path(rep.records).exists()):
-            return None
+        if records:
+            if not self.records_path(task).exists():
+                return None
+            rep.records = self.records_path(task)  # wherever the folder is now
         return rep
 
     def save(self, task: Task, rep) -> None:
@@ -102,13 +117,9 @@ class Store:
         """One row per finished task: which run it is and exactly what produced it."""
         return pd.DataFrame([{
             "variant": task.variant, "replication": task.replication, "scenario": task.scenario.name,
-            "scenario_hash": self.hash(task.scenario), "gridgov_version": self.version,
+            "scenario_hash": self.hash(task.scenario), "gridgov_version": self.version, "code_hash": source_hash(),
             "seed": task.scenario.seed, "seed_tree": seed_tree(task),
             "file": f"{FOLDER}/{self.stem(task)}.pkl",
         } for task, _ in finished], columns=["variant", "replication", "scenario", "scenario_hash",
-                                             "gridgov_version", "seed", "seed_tree", "file"])
+                                             "gridgov_version", "code_hash", "seed", "seed_tree", "file"])
 
-
-def records_file(rep) -> Optional[Path]:
-    """The records file of a replication, when it has one."""
-    return Path(rep.records) if rep.records is not None else None

@@ -245,7 +245,7 @@ def test_resolved_scenario_reproduces_the_run(first, runs):
 
 def test_run_variant(runs):
     out = runs / "wuchang-grid-300"
-    gridgov("run", WUCHANG, "--variant", "grid-300", "--out", out, "--set", "horizon=1d",
+    gridgov("run", WUCHANG, "--variant", "grid-300", "--out", out, "--set", "horizon=1d", "--set", "warmup=0",
             "--set", "organisation.total_households=20000",
             "--set", "organisation.households_per_community.min=100", "--quiet")
     data = summary(out)

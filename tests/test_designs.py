@@ -8,7 +8,6 @@ import pytest
 
 from analysis.designs import (
     Factor,
-    design_size,
     factorial,
     latin_hypercube,
     morris,
@@ -75,13 +74,8 @@ def test_factorial_is_every_combination_first_key_slowest():
                                                      ("morris", 6, 6 * 4)])
 def test_each_design_makes_the_stated_number_of_points(design, count, expected):
     points = SAMPLERS[design](MIXED, count, seed=1)
-    assert len(points) == expected == design_size(design, len(MIXED), count)
+    assert len(points) == expected
     assert all(set(point) == {f.key for f in MIXED} for point in points)
-
-
-def test_design_size_refuses_an_unknown_design():
-    with pytest.raises(ValueError):
-        design_size("grid", 2, 10)
 
 
 def test_latin_hypercube_puts_one_point_in_each_stratum():

@@ -248,7 +248,7 @@ SHRINK = {  # the same scenarios on a small population, to keep the test fast
 def shipped():
     cases = []
     for path in sorted(SCENARIOS.glob("*.yaml")):
-        sets = ["horizon=2d", *SHRINK.get(path.stem, [])]
+        sets = ["horizon=2d", "warmup=0", *SHRINK.get(path.stem, [])]
         for name in load_variants(path, sets):
             cases.append(pytest.param(path, sets, name, id=f"{path.stem}:{name}"))
     return cases

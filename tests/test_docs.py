@@ -28,7 +28,7 @@ def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = []
     for block in re.findall(r"```bash\n(.*?)```", text, re.S):
-        for line in block.splitlines():
+        for line in block.replace("\\\n", " ").splitlines():  # continued lines joined
             line = line.split("#")[0].strip()
             for part in line.split("&&"):
                 if part.strip().startswith("python run.py"):
@@ -45,13 +45,32 @@ def test_readme_has_the_two_setup_commands():
     assert "python -m pip install -e '.[test]' && python -m pytest" in ci
 
 
+SMALL = {  # a small population for the district scenario, to keep the test fast
+    "scenarios/wuchang.yaml": ["--set", "organisation.total_households=30000",
+                               "--set", "organisation.households_per_community.min=100"],
+}
+
+
 @pytest.mark.parametrize("command", readme_commands())
 def test_readme_command_runs(command, tmp_path):
     args = shlex.split(command)[1:]
-    if args[1] in ("run", "compare"):  # short horizon, and a scratch folder instead of results/
+    if args[1] in ("run", "compare", "sweep"):  # short horizon, two replications, a scratch folder
         args = [a for i, a in enumerate(args) if a != "--out" and (i == 0 or args[i - 1] != "--out")]
-        args += ["--set", "horizon=2d", "--out", str(tmp_path / "out"), "--quiet"]
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        args += ["--set", "horizon=2d", "--set", "warmup=0", *SMALL.get(args[2], []), "--replications", "2",
+                 "--out", str(tmp_path / "out"), "--quiet"]
+    if args[1] == "warmup":  # needs a results folder: make one
+        made = subprocess.run([sys.executable, "run.py", "run", "scenarios/teaching_street.yaml", "-r", "2",
+                               "--out", str(tmp_path / "made"), "--quiet"], cwd=ROOT, timeout=300)
+        assert made.returncode == 0
+        args[2] = str(tmp_path / "made")
+    if "--cluster" in args:  # the README's placeholder address becomes a real local scheduler
+        from distributed import LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+            args[args.index("--cluster") + 1] = cluster.scheduler_address
+            done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    else:
+        done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
 
 

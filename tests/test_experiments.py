@@ -155,6 +155,9 @@ def test_sweep_points_share_random_numbers():
     (["--range", "grid.households=500:300"], "--range"),
     (["--vary", "grid.households=-5,300"], "grid.households"),
     (["--range", "hotline.agents=2:4", "--metric", "happiness"], "--metric"),
+    (["--vary", "grid.households=300,500", "--metric", "requests"], "--metric"),
+    (["--vary", "grid.households=300,500", "--points", "4"], "--points"),
+    (["--range", "grid.households=300:500", "--design", "sobol", "--points", "3"], "--points"),
     ([], "--vary"),
 ])
 def test_sweep_bad_input_is_explained(tmp_path, args, field):
@@ -168,6 +171,9 @@ def test_precision_bad_input_is_explained(tmp_path):
     assert done.returncode == 2 and "between 0 and 1" in done.stderr
     done = gridgov("run", TEACHING, "--precision", "0.1", "--precision-metric", "happiness", "--out", tmp_path)
     assert done.returncode == 2 and "--precision-metric" in done.stderr and "Traceback" not in done.stderr
+    done = gridgov("run", TEACHING, "--max-replications", "10", "--out", tmp_path)
+    assert done.returncode == 2 and "only applies with --precision" in done.stderr
+    assert not (tmp_path / "summary.json").exists()  # refused before anything ran
 
 
 # --- engines ------------------------------------------------------------------------------------------------
@@ -188,9 +194,8 @@ def test_workers_and_dask_cluster_give_identical_results(tmp_path):
 
 
 def test_unreachable_cluster_is_an_input_error():
-    task = Task("base", load_scenario(TEACHING, SHORT[1:]), 0)
     with pytest.raises(ScenarioError, match="--cluster"):
-        DaskEngine("tcp://127.0.0.1:9", timeout="1s").run([(task, None)], lambda index, rep: None)
+        DaskEngine("tcp://127.0.0.1:9", timeout="1s")
 
 
 def test_local_engine_reports_every_job_once():
