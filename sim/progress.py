@@ -9,6 +9,7 @@ estimate of the time left smooth even when replications are long.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from typing import Optional
 
@@ -17,6 +18,14 @@ from tqdm import tqdm
 from .store import Task
 
 BAR = "{desc} {percentage:3.0f}%|{bar}| {n:,.0f}/{total:,.0f} simulated days [{elapsed} elapsed, ETA {remaining}]"
+
+
+def terminal_width(stream) -> int:
+    """The terminal's width in columns, 0 when it does not say."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, AttributeError, ValueError):
+        return 0
 
 
 def horizon_days(task: Task) -> int:
@@ -40,7 +49,9 @@ class Progress:
         self.planned += len(tasks)
         days = sum(horizon_days(task) for task in tasks)
         if self.bar is None:
-            self.bar = tqdm(total=days, file=self.stream, bar_format=BAR, dynamic_ncols=True, mininterval=0.5)
+            sized = terminal_width(self.stream) > 0  # a terminal that does not say its size gets 100 x 20
+            self.bar = tqdm(total=days, file=self.stream, bar_format=BAR, dynamic_ncols=sized,
+                            ncols=None if sized else 100, nrows=None if sized else 20, mininterval=0.5)
         else:
             self.bar.total += days
         self._describe()

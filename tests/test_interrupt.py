@@ -87,3 +87,14 @@ def test_changed_parameters_are_not_resumed(tmp_path):
     assert json.loads((out / "provenance.json").read_text())["reused"] == 2, extended.stderr
     fresh = gridgov(["run", "scenarios/teaching_street.yaml", "--replications", "3", "--fresh", "--out", str(out)])
     assert json.loads((out / "provenance.json").read_text())["reused"] == 0, fresh.stderr
+
+
+def test_a_sweep_with_one_more_level_reuses_the_points_it_has(tmp_path):
+    args = ["sweep", "scenarios/teaching_street.yaml", "--set", "horizon=3d", "-r", "2", "--out", str(tmp_path)]
+    first = gridgov([*args, "--vary", "grid.households=300,500"])
+    assert first.returncode == 0, first.stderr
+    wider = gridgov([*args, "--vary", "grid.households=300,400,500"])
+    assert wider.returncode == 0, wider.stderr
+    assert json.loads((tmp_path / "provenance.json").read_text())["reused"] == 4  # 300 and 500, two each
+    table = pd.read_csv(tmp_path / "replications.csv")
+    assert list(table["grid.households"]) == [300, 300, 400, 400, 500, 500]
