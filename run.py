@@ -346,11 +346,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         counts = {len(reps) for reps in runs.values()}
         complete = not session.stopped and len(runs) == len(scenarios) and len(counts) == 1
         summary = {"scenario": base.name, "replications": max(counts), "seed": base.seed,
-                   **sweep.summary(design, runs, metrics, base.seed, complete)}
+                   **sweep.summary(design, scenarios, runs, metrics, base.seed, complete)}
         if session.precision:
             summary["precision"] = session.precision
         write_results(session.out, summary, base, [(label, scenarios[label], reps) for label, reps in runs.items()],
-                      session.version, sweep.point_rows(design))
+                      session.version, sweep.point_rows(design, scenarios))
         if "sensitivity" in summary:
             import pandas as pd
 

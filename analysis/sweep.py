@@ -84,13 +84,25 @@ def make_design(vary: list[str], ranges: list[str], kind: Optional[str], points:
     return Design(kind, [f.key for f in factors], sample(factors, n, seed), factors)
 
 
-def point_rows(design: Design) -> dict[str, dict]:
-    """Each point's parameter values, as extra columns of the tidy tables."""
-    return dict(zip(design.labels, design.points))
+def point_rows(design: Design, scenarios: dict[str, Scenario]) -> dict[str, dict]:
+    """Each point's parameter values as the scenario resolved them (durations in minutes, so the columns sort
+    and plot as numbers), as extra columns of the tidy tables."""
+    rows = {}
+    for label in design.labels:
+        data = scenarios[label].model_dump()
+        rows[label] = {key: resolved(data, key) for key in design.keys}
+    return rows
 
 
-def summary(design: Design, runs: dict[str, list[Replication]], metrics: list[str], seed: int,
-            complete: bool) -> dict:
+def resolved(data: dict, key: str):
+    """The value at a dotted path of a dumped scenario."""
+    for part in key.split("."):
+        data = data[int(part)] if isinstance(data, list) else data[part]
+    return data
+
+
+def summary(design: Design, scenarios: dict[str, Scenario], runs: dict[str, list[Replication]], metrics: list[str],
+            seed: int, complete: bool) -> dict:
     """Each point's values and metric intervals; for sampled designs, the sensitivity of ``metrics`` once the
     sweep is ``complete`` (every point run with the same replications, so that they share random numbers)."""
     finished = {label: reps for label, reps in runs.items() if reps}
@@ -98,7 +110,7 @@ def summary(design: Design, runs: dict[str, list[Replication]], metrics: list[st
     out = {**design.describe(), "points_finished": len(finished),
            "results": [{"point": label, "values": point, "replications": len(finished[label]),
                         "metrics": summarise([r.metrics for r in finished[label]], names)}
-                       for label, point in point_rows(design).items() if label in finished]}
+                       for label, point in point_rows(design, scenarios).items() if label in finished]}
     if design.factors and complete:
         outputs = {m: [summarise([r.metrics for r in finished[label]], [m])[m]["mean"] for label in design.labels]
                    for m in metrics}
