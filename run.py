@@ -146,7 +146,7 @@ def fraction(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
     if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.01 for 1%% (got {text})")
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, e.g. 0.01 for 1 percent (got {text})")
     return value
 
 
