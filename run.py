@@ -257,13 +257,21 @@ class Session:
         self.say(f"wrote {self.out} in {wall:.1f} s")
         return 0
 
+    def write(self, summary: dict, resolved, runs: list, values: dict | None = None) -> None:
+        """Write the reproducible results, the precision reached (if asked for) included."""
+        from sim.writer import write_results
+
+        if self.precision:
+            summary["precision"] = self.precision
+        write_results(self.out, summary, resolved, runs, self.version, values)
+
     def header(self, what: str, seed: int) -> None:
         self.say(f"gridgov {self.version}: {what}, seed {seed}, {self.engine.describe()}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim import load_scenario
-    from sim.writer import merge_parquet, write_results
+    from sim.writer import merge_parquet
 
     scenario = load_scenario(args.scenario, args.sets, args.variant)
     if args.seed is not None:
@@ -274,10 +282,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     session.run()
     reps = session.experiment.runs[variant]
     if reps:
-        summary = summary_head(scenario, reps)
-        if session.precision:
-            summary["precision"] = session.precision
-        write_results(session.out, summary, scenario, [(variant, scenario, reps)], session.version)
+        session.write(summary_head(scenario, reps), scenario, [(variant, scenario, reps)])
         if args.records:
             merge_parquet([r.records for r in reps], session.out / "issues.parquet")
     return session.finish()
@@ -304,7 +309,6 @@ def comparison_scenarios(args: argparse.Namespace) -> dict:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from analysis.compare import Comparison
-    from sim.writer import write_results
 
     scenarios = comparison_scenarios(args)
     base = scenarios["base"]
@@ -313,11 +317,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     session.run()
     runs = {v: reps for v, reps in session.experiment.runs.items() if reps}
     if runs.get("base"):
-        summary = {**summary_head(base, runs["base"]), **Comparison(scenarios, runs).summary()}
-        if session.precision:
-            summary["precision"] = session.precision
-        write_results(session.out, summary, base, [(v, scenarios[v], reps) for v, reps in runs.items()],
-                      session.version)
+        session.write({**summary_head(base, runs["base"]), **Comparison(scenarios, runs).summary()}, base,
+                      [(v, scenarios[v], reps) for v, reps in runs.items()])
     return session.finish()
 
 
@@ -325,7 +326,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from analysis import sweep
     from analysis.precision import check_metrics
     from sim import ScenarioError, load_scenario
-    from sim.writer import write_json, write_results, write_table
+    from sim.writer import write_json, write_table
 
     base = load_scenario(args.scenario, args.sets)
     if args.seed is not None:
@@ -345,12 +346,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if runs:
         counts = {len(reps) for reps in runs.values()}
         complete = not session.stopped and len(runs) == len(scenarios) and len(counts) == 1
+        values = sweep.point_rows(design, scenarios)
         summary = {"scenario": base.name, "replications": max(counts), "seed": base.seed,
-                   **sweep.summary(design, scenarios, runs, metrics, base.seed, complete)}
-        if session.precision:
-            summary["precision"] = session.precision
-        write_results(session.out, summary, base, [(label, scenarios[label], reps) for label, reps in runs.items()],
-                      session.version, sweep.point_rows(design, scenarios))
+                   **sweep.summary(design, values, runs, metrics, base.seed, complete)}
+        session.write(summary, base, [(label, scenarios[label], reps) for label, reps in runs.items()], values)
         if "sensitivity" in summary:
             import pandas as pd
 
@@ -378,8 +377,7 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     try:
         frame = one_variant(frame)
     except ValueError as exc:
-        raise ScenarioError(str(exc).replace("filter it to one variant first", "choose one with --variant NAME")
-                            .split(", e.g.")[0], table, "--variant") from None
+        raise ScenarioError(f"{exc} (--variant NAME)", table, "--variant") from None
     warmup_days = float(frame["warmup"].sum() / frame["replication"].nunique()) if "warmup" in frame else None
     figure = args.results / "figures" / f"warmup-{args.metric}.png"
     figure.parent.mkdir(exist_ok=True)

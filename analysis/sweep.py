@@ -101,19 +101,19 @@ def resolved(data: dict, key: str):
     return data
 
 
-def summary(design: Design, scenarios: dict[str, Scenario], runs: dict[str, list[Replication]], metrics: list[str],
+def summary(design: Design, values: dict[str, dict], runs: dict[str, list[Replication]], metrics: list[str],
             seed: int, complete: bool) -> dict:
-    """Each point's values and metric intervals; for sampled designs, the sensitivity of ``metrics`` once the
-    sweep is ``complete`` (every point run with the same replications, so that they share random numbers)."""
+    """Each point's ``values`` (from ``point_rows``) and metric intervals; for sampled designs, the sensitivity
+    of ``metrics`` once the sweep is ``complete`` (every point run with the same replications, so that they
+    share random numbers)."""
     finished = {label: reps for label, reps in runs.items() if reps}
     names = list(next(iter(finished.values()))[0].metrics) if finished else []
+    intervals = {label: summarise([r.metrics for r in reps], names) for label, reps in finished.items()}
     out = {**design.describe(), "points_finished": len(finished),
-           "results": [{"point": label, "values": point, "replications": len(finished[label]),
-                        "metrics": summarise([r.metrics for r in finished[label]], names)}
-                       for label, point in point_rows(design, scenarios).items() if label in finished]}
+           "results": [{"point": label, "values": values[label], "replications": len(finished[label]),
+                        "metrics": intervals[label]} for label in design.labels if label in finished]}
     if design.factors and complete:
-        outputs = {m: [summarise([r.metrics for r in finished[label]], [m])[m]["mean"] for label in design.labels]
-                   for m in metrics}
-        outputs = {m: [float("nan") if v is None else v for v in values] for m, values in outputs.items()}
+        outputs = {m: [float("nan") if intervals[label][m]["mean"] is None else intervals[label][m]["mean"]
+                       for label in design.labels] for m in metrics}
         out["sensitivity"] = designs.sensitivity(design.kind, design.factors, design.points, outputs, seed)
     return out

@@ -106,7 +106,7 @@ def one_variant(timeseries: pd.DataFrame) -> pd.DataFrame:
         return timeseries[timeseries["variant"] == "base"]
     names = ", ".join(sorted(map(str, timeseries["variant"].unique())))
     raise ValueError(f"the time series holds several variants ({names}) and no 'base': "
-                     "filter it to one variant first, e.g. timeseries[timeseries.variant == NAME]")
+                     "filter it to one variant first")
 
 
 def _check_metric(frame: pd.DataFrame, metric: str) -> None:

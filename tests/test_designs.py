@@ -30,15 +30,6 @@ def test_parse_vary_keeps_values_as_strings():
     assert parse_vary(" whistle.report_timeout = 2h, none ") == ("whistle.report_timeout", ["2h", "none"])
 
 
-@pytest.mark.parametrize("text", ["grid.households", "=300,500", "grid.households=", "k=1,,2", "k=1,",
-                                  "k=1,2,1"])
-def test_bad_vary_names_the_option(text):
-    with pytest.raises(ScenarioError) as caught:
-        parse_vary(text)
-    assert caught.value.field == "--vary"
-    assert f"'{text}'" in caught.value.message and "KEY=V1,V2" in caught.value.message
-
-
 def test_parse_range_kinds():
     assert parse_range("grid.households=300:500") == Factor("grid.households", 300.0, 500.0, True, False)
     assert parse_range("dispatch.accuracy=0.9:0.99") == Factor("dispatch.accuracy", 0.9, 0.99, False, False)
@@ -53,13 +44,20 @@ def test_duration_range_is_in_minutes():
         "whistle.report_timeout", 30.0, 1440.0, False, True)
 
 
-@pytest.mark.parametrize("text", ["k", "k=", "=1:2", "k=1", "k=1:2:3", "k=:2", "k=1:", "k=5:1", "k=2:2",
-                                  "k=1:abc", "k=30x:4h", "k=nan:1", "k=-5:1h"])
-def test_bad_range_names_the_option(text):
+BAD_LEVELS = ["grid.households", "=300,500", "grid.households=", "k=1,,2", "k=1,", "k=1,2,1"]
+BAD_RANGES = ["k", "k=", "=1:2", "k=1", "k=1:2:3", "k=:2", "k=1:", "k=5:1", "k=2:2", "k=1:abc", "k=30x:4h",
+              "k=nan:1", "k=-5:1h"]
+
+
+@pytest.mark.parametrize("parse, field, form, text",
+                         [(parse_vary, "--vary", "KEY=V1,V2", t) for t in BAD_LEVELS]
+                         + [(parse_range, "--range", "KEY=LOW:HIGH", t) for t in BAD_RANGES],
+                         ids=[f"vary:{t}" for t in BAD_LEVELS] + [f"range:{t}" for t in BAD_RANGES])
+def test_bad_levels_and_ranges_name_the_option(parse, field, form, text):
     with pytest.raises(ScenarioError) as caught:
-        parse_range(text)
-    assert caught.value.field == "--range"
-    assert f"'{text}'" in caught.value.message and "KEY=LOW:HIGH" in caught.value.message
+        parse(text)
+    assert caught.value.field == field
+    assert f"'{text}'" in caught.value.message and form in caught.value.message
 
 
 def test_factorial_is_every_combination_first_key_slowest():
