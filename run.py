@@ -23,8 +23,8 @@ from pathlib import Path
 
 EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED = 2, 1, 130
 RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv",
-                "scenario.resolved.yaml", "issues.parquet", "provenance.json", "manifest.csv", "sensitivity.csv",
-                "design.json")
+                "distributions.csv", "departments.csv", "grids.csv", "scenario.resolved.yaml", "issues.parquet",
+                "provenance.json", "manifest.csv", "sensitivity.csv", "design.json", "report.html", "figures")
 PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
 MAX_REPLICATIONS = 100
 SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", "mean_resolve_h",
@@ -416,7 +416,7 @@ def prepare_out(out: Path, fresh: bool = False) -> None:
         raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
                             out, "--out") from None
     for stale in RESULT_FILES:  # a reused folder must not mix this run with an earlier one
-        (out / stale).unlink(missing_ok=True)
+        remove(out / stale)
     if fresh:
         from sim.store import FOLDER
 

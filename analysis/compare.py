@@ -23,6 +23,7 @@ from sim.schema import Scenario
 from .stats import LEVEL, mean_ci, summarise
 
 BASE = "base"
+IDENTITY = ("name", "description", "variants", "seed", "gridgov_version")  # not parameters of the model
 
 
 def paired_difference(base: Iterable[float], other: Iterable[float]) -> dict[str, Optional[float]]:
@@ -63,6 +64,25 @@ def differences(base: list[dict], other: list[dict], names: Iterable[str]) -> di
     return out
 
 
+def parameter_changes(base: Scenario, other: Scenario) -> dict[str, dict]:
+    """The parameters ``other`` sets differently from ``base``, by dotted path (in the schema's order):
+    ``{"grid.households": {"base": 500, "variant": 300}}``. Name, description and seed are not parameters."""
+    b, o = _flat(base.model_dump(mode="json")), _flat(other.model_dump(mode="json"))
+    return {path: {"base": b.get(path), "variant": o.get(path)} for path in dict.fromkeys([*b, *o])
+            if b.get(path) != o.get(path) and path.split(".")[0] not in IDENTITY}
+
+
+def _flat(data, prefix: str = "") -> dict:
+    """A nested dump as {dotted path: value}; list items are numbered."""
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else None
+    if items is None:
+        return {prefix[:-1]: data}
+    out: dict = {}
+    for key, value in items:
+        out.update(_flat(value, f"{prefix}{key}."))
+    return out
+
+
 @dataclass
 class Comparison:
     """Replications of each variant (base first), in replication order."""
@@ -76,11 +96,11 @@ class Comparison:
         return self
 
     def summary(self) -> dict:
-        """Each variant's metric intervals, and its paired differences from the base over the replications
-        both have finished."""
+        """Each variant's metric intervals, its paired differences from the base over the replications both
+        have finished, and the parameters it changes."""
         runs = {v: reps for v, reps in self.runs.items() if reps}
         if BASE not in runs:
-            return {"variants": {}, "differences": {}}
+            return {"variants": {}, "differences": {}, "changes": {}}
         names = list(runs[BASE][0].metrics)
         base = {rep.replication: rep.metrics for rep in runs[BASE]}
         differences_from_base = {}
@@ -89,7 +109,8 @@ class Comparison:
                 pairs = [(base[rep.replication], rep.metrics) for rep in reps if rep.replication in base]
                 differences_from_base[variant] = differences([b for b, _ in pairs], [o for _, o in pairs], names)
         return {"variants": {v: summarise([r.metrics for r in reps], names) for v, reps in runs.items()},
-                "differences": differences_from_base}
+                "differences": differences_from_base,
+                "changes": {v: parameter_changes(self.scenarios[BASE], self.scenarios[v]) for v in runs if v != BASE}}
 
 
 def compare(scenarios: dict[str, Scenario], replications: int, workers: int = 1) -> Comparison:

@@ -1,233 +1,366 @@
 """Comparison figures for policymakers, built from a loaded results folder.
 
-Each function takes :class:`analysis.results.Results` and returns a
-matplotlib Figure sized for a slide; nothing is shown or saved until the
-caller asks (:func:`save`). All figures share one style: a fixed colour per
-variant (:func:`palette`, base always dark grey), 95% intervals drawn the
-same way, units on every axis, rates in percent.
+Each function takes :class:`analysis.results.Results` (and ``lang``, ``en``
+or ``zh``) and returns a matplotlib Figure sized for a slide; nothing is
+shown or saved until the caller asks (:func:`analysis.style.save`). All
+figures share the house style of :mod:`analysis.style`: a fixed colour per
+variant, 95% intervals drawn the same way, units on every axis, rates in
+percent; every word comes from :mod:`analysis.text`.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
-from pathlib import Path
+import math
+import re
+from collections.abc import Sequence
+from typing import Optional
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_hex
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import PercentFormatter
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from sim.durations import format_duration
 
 from .results import Results
+from .stats import mean_ci
+from .style import FIGSIZE, FONTSIZE, LEVEL_COLOURS, WARMUP_COLOUR, colour_ticks, house_style, new_figure, palette, point
+from .text import Text
 
-BASE_COLOUR = "#4d4d4d"
-FIGSIZE = (10, 5.6)
-FONTSIZE = 12
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate")
-LEVELS = {"A": "community", "B": "street", "C": "district", "D": "city"}
-LEVEL_COLOURS = ("#1a9850", "#91cf60", "#fc8d59", "#d73027")
-WARMUP_COLOUR = "#e0e0e0"
-STYLE = {"font.size": FONTSIZE, "axes.titlesize": FONTSIZE + 1, "axes.labelsize": FONTSIZE,
-         "xtick.labelsize": FONTSIZE - 1, "ytick.labelsize": FONTSIZE - 1,
-         "legend.fontsize": FONTSIZE - 1, "figure.titlesize": FONTSIZE + 3}
+DIFFERENCES = ("response_rate", "resolution_rate", "satisfaction_rate", "mean_resolve_h")
+LEVELS = ("A", "B", "C", "D")
+AGENTS = "hotline.agents"
+STATIONED_COLOUR, ON_CALL_COLOUR = "#2b8cbe", "#e6550d"
 
 
-def _house_style(plot: Callable[..., Figure]) -> Callable[..., Figure]:
-    """Build the figure under the house font sizes, then fix the lazily made tick labels too."""
-    @functools.wraps(plot)
-    def styled(*args, **kwargs) -> Figure:
-        with matplotlib.rc_context(STYLE):
-            fig = plot(*args, **kwargs)
-        for ax in fig.axes:
-            _restyle(ax)
-        return fig
-    return styled
-
-
-def palette(variants: Sequence[str]) -> dict[str, str]:
-    """A fixed colour per variant: base dark grey, the others tab10 in order.
-
-    tab10's own grey is skipped so no variant looks like base; beyond nine
-    other variants the colours come from tab20 (without its greys), wrapping.
-    """
-    others = [v for v in variants if v != "base"]
-    name, grey = ("tab10", {7}) if len(others) <= 9 else ("tab20", {14, 15})
-    colours = [to_hex(c) for i, c in enumerate(matplotlib.colormaps[name].colors) if i not in grey]
-    result = {v: colours[i % len(colours)] for i, v in enumerate(others)}
-    return {"base": BASE_COLOUR, **result} if "base" in variants else result
-
-
-@_house_style
-def rates_figure(results: Results) -> Figure:
+@house_style
+def rates_figure(results: Results, lang: str = "en") -> Figure:
     """Response, resolution, satisfaction and completion rate per variant, mean and 95% CI."""
-    fig, axes = _figure(1, len(RATES), "Service rates by variant (mean and 95% CI over replications)")
-    colours, x = palette(results.variants), np.arange(len(results.variants))
+    text = Text(lang)
+    colours, y = palette(results.variants), np.arange(len(results.variants))[::-1]
+    fig, axes = new_figure(1, len(RATES), text("rates_title"), _size(len(y)))
     for ax, metric in zip(axes, RATES):
-        for i, variant in enumerate(results.variants):
-            stats = _stats(results, variant, metric)
-            _point(ax, i, stats["mean"], stats["ci_low"], stats["ci_high"], colours[variant], variant,
-                   vertical=True)
-        ax.set(title=_label(metric), xticks=x, xlim=(-0.6, len(x) - 0.4), ylabel="share (%)")
-        ax.set_xticklabels(results.variants, rotation=30, ha="right")
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.grid(axis="y", alpha=0.3)
+        for yi, variant in zip(y, results.variants):
+            stats = results.stats(variant, metric)
+            point(ax, yi, stats["mean"], stats["ci_low"], stats["ci_high"], colours[variant], variant)
+        ax.set(title=text.metric(metric), yticks=y, ylim=(-0.6, len(y) - 0.4), xlabel=text("share_pct"))
+        ax.set_yticklabels(results.variants if ax is axes[0] else [])
+        colour_ticks(ax.get_yticklabels(), colours)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+        ax.xaxis.set_major_locator(MaxNLocator(3))
+        ax.grid(axis="x", alpha=0.3)
     return fig
 
 
-@_house_style
-def differences_figure(results: Results, metrics: Sequence[str] = (
-        "response_rate", "resolution_rate", "satisfaction_rate", "mean_resolve_h")) -> Figure:
-    """Forest plot: each variant minus base, paired 95% CI over the unpaired (Welch) one."""
-    differences = results.summary.get("differences")
-    if not differences:
-        raise ValueError(f"{results.folder} has no differences between variants: "
-                         "it is not a comparison (write one with `run.py compare`)")
-    variants = [v for v in results.variants if v in differences] or list(differences)
+@house_style
+def differences_figure(results: Results, metrics: Sequence[str] = DIFFERENCES, lang: str = "en") -> Figure:
+    """Forest plot: each variant minus base, paired 95% CI over the unpaired (Welch) one, zero marked."""
+    text = Text(lang)
+    differences = results.differences()
+    variants = [v for v in results.variants if v in differences]
     colours, y = palette(results.variants), np.arange(len(variants))[::-1]
-    fig, axes = _figure(1, len(metrics), "Difference from base (variant minus base, 95% CI)")
+    fig, axes = new_figure(1, len(metrics), text("differences_title"), _size(len(y)))
     for ax, metric in zip(axes, metrics):
-        scale, unit = _scale(metric)
+        scale, unit = difference_unit(metric)
         for yi, variant in zip(y, variants):
             d = {k: v * scale for k, v in differences[variant][metric].items() if k != "n"}
             ax.hlines(yi, d["unpaired_ci_low"], d["unpaired_ci_high"], color="0.65", lw=1.2, zorder=1)
-            _point(ax, yi, d["mean"], d["ci_low"], d["ci_high"], colours[variant], variant)
+            point(ax, yi, d["mean"], d["ci_low"], d["ci_high"], colours[variant], variant)
         ax.axvline(0, color="black", lw=0.9, zorder=0)
-        ax.set(title=_label(metric), xlabel=f"difference\n({unit})", yticks=y,
+        ax.set(title=text.metric(metric), xlabel=text("difference_unit", unit=text(unit)), yticks=y,
                ylim=(-0.6, len(y) - 0.4))
         ax.set_yticklabels(variants if ax is axes[0] else [])
+        colour_ticks(ax.get_yticklabels(), colours)
         ax.grid(axis="x", alpha=0.3)
-    handles = [Line2D([], [], color="black", marker="o", lw=2.2, label="paired 95% CI"),
-               Line2D([], [], color="0.65", lw=1.2, label="unpaired (Welch) 95% CI")]
+    handles = [Line2D([], [], color="black", marker="o", lw=2.2, label=text("paired_ci")),
+               Line2D([], [], color="0.65", lw=1.2, label=text("unpaired_ci"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
     return fig
 
 
-@_house_style
-def timeseries_figure(results: Results) -> Figure:
+@house_style
+def durations_figure(results: Results, lang: str = "en") -> Figure:
+    """ECDFs of the time to first response and to closure per variant, the urgency classes' limits dashed."""
+    text = Text(lang)
+    fig, axes = new_figure(1, 2, text("durations_title"))
+    limits = results.scenario.time_limits
+    for ax, measure, panel, kind in ((axes[0], "response", "response_panel", "response"),
+                                     (axes[1], "resolve", "resolve_panel", "completion")):
+        _ecdfs(ax, results, measure)
+        by_limit: dict[float, list[str]] = {}
+        for name, limit in limits.items():
+            by_limit.setdefault(getattr(limit, kind), []).append(text.urgency(name))
+        for minutes, names in sorted(by_limit.items()):
+            ax.axvline(minutes, color="black", ls="--", lw=1)
+            ax.annotate(text("limit", name="/".join(names)), (minutes, 0.02), xycoords=("data", "axes fraction"),
+                        rotation=90, ha="right", va="bottom", fontsize=FONTSIZE - 2)
+        ax.set(title=text(panel), xlabel=text("elapsed"), ylabel=text("share_within"), ylim=(0, 1.02))
+        _duration_axis(ax, text)
+    axes[0].legend(loc="upper left", frameon=False)
+    return fig
+
+
+@house_style
+def timeseries_figure(results: Results, lang: str = "en") -> Figure:
     """Daily backlog and hotline wait: mean over replications and 2.5-97.5% band per variant."""
+    text = Text(lang)
     ts, colours = results.timeseries, palette(results.variants)
-    fig, axes = _figure(1, 2, "Daily backlog and hotline wait (line: mean, band: 95% of replications)")
-    panels = (("backlog", "open tickets at end of day"), ("hotline_mean_wait_min", "mean wait (minutes)"))
+    fig, axes = new_figure(1, 2, text("timeseries_title"))
+    panels = (("backlog", "open_tickets"), ("hotline_mean_wait_min", "wait_minutes"))
     warm = ts.loc[ts["warmup"].astype(bool), "day"] if "warmup" in ts else pd.Series(dtype=float)
     for ax, (metric, unit) in zip(axes, panels):
         if len(warm):
             ax.axvspan(ts["day"].min() - 0.5, warm.max() + 0.5, color=WARMUP_COLOUR, zorder=0,
-                       label="warm-up (excluded)")
+                       label=text("warmup_excluded"))
         for variant in results.variants:   # bands under every line, lines on top
             daily = ts[ts["variant"] == variant].groupby("day")[metric]
             ax.fill_between(daily.mean().index, daily.quantile(0.025), daily.quantile(0.975),
                             color=colours[variant], alpha=0.15, lw=0, zorder=1)
             ax.plot(daily.mean(), color=colours[variant], lw=2, label=variant, zorder=2)
-        ax.set(title=_label(metric), xlabel="simulated day", ylabel=unit)
+        ax.set(title=text.metric(metric), xlabel=text("simulated_day"), ylabel=text(unit))
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
     axes[0].legend(loc="upper left", frameon=False)
     return fig
 
 
-@_house_style
-def funnel_figure(results: Results) -> Figure:
+@house_style
+def funnel_figure(results: Results, lang: str = "en") -> Figure:
     """Where tickets are closed: share at community, street, district, city per variant."""
-    fig, (ax,) = _figure(1, 1, "Where tickets are closed (share of closed tickets)")
+    text = Text(lang)
     y = np.arange(len(results.variants))[::-1]
+    fig, (ax,) = new_figure(1, 1, text("funnel_title"), _size(len(y)))
     left = np.zeros(len(y))
-    for (level, name), colour in zip(LEVELS.items(), LEVEL_COLOURS):
-        share = np.array([_stats(results, v, f"share_closed_{level}")["mean"] for v in results.variants])
-        bars = ax.barh(y, share, left=left, color=colour, label=f"{name} ({level})", height=0.6)
+    for level, colour in zip(LEVELS, LEVEL_COLOURS):
+        share = np.array([results.stats(v, f"share_closed_{level}")["mean"] for v in results.variants])
+        bars = ax.barh(y, share, left=left, color=colour, label=text(f"level_{level}"), height=0.6)
         ax.bar_label(bars, labels=[f"{s:.0%}" if s >= 0.05 else "" for s in share],
                      label_type="center", fontsize=FONTSIZE - 1)
         left += share
-    ax.set(xlim=(0, 1), yticks=y, xlabel="share of closed tickets (%)", ylabel="variant")
+    ax.set(xlim=(0, 1), yticks=y, xlabel=text("closed_share"), ylabel=text("variant"))
     ax.set_yticklabels(results.variants)
-    _colour_ticks(ax.get_yticklabels(), palette(results.variants))
+    colour_ticks(ax.get_yticklabels(), palette(results.variants))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, frameon=False)
     return fig
 
 
-@_house_style
-def rank_heatmap(results: Results, variant: str = "base") -> Figure:
-    """Streets x months heat map of the mean monthly rank over replications (1 = best)."""
+@house_style
+def rank_heatmap(results: Results, variant: Optional[str] = None, lang: str = "en") -> Figure:
+    """Streets x months heat map of the mean monthly rank over replications (1 = best), of the base (or the
+    first variant) unless ``variant`` is given."""
+    text = Text(lang)
+    variant = variant or results.variants[0]
     streets = results.streets[results.streets["variant"] == variant]
     if streets.empty:
         raise ValueError(f"no street ranks for variant '{variant}' in {results.folder}")
     table = streets.pivot_table(index="street_name", columns="month", values="rank", aggfunc="mean")
-    fig, (ax,) = _figure(1, 1, f"Monthly street ranking, {variant} (mean rank over replications)")
-    image = ax.imshow(table.to_numpy(), cmap="RdYlGn_r", aspect="auto", vmin=1,
-                      vmax=max(2, len(table)))
+    table = table.loc[sorted(table.index, key=_natural)]
+    fig, (ax,) = new_figure(1, 1, text("ranks_title", variant=variant))
+    image = ax.imshow(table.to_numpy(), cmap="RdYlGn_r", aspect="auto", vmin=1, vmax=max(2, len(table)))
     if table.size <= 150:
         for (i, j), value in np.ndenumerate(table.to_numpy()):
             ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=FONTSIZE - 2)
-    ax.set(xticks=range(table.shape[1]), yticks=range(len(table)),
-           xlabel="simulated month (1 = first)", ylabel="street")
+    ax.set(xticks=range(table.shape[1]), yticks=range(len(table)), xlabel=text("month"), ylabel=text("street"))
     ax.set_xticklabels([str(int(m) + 1) for m in table.columns])
-    ax.set_yticklabels(table.index)
-    fig.colorbar(image, ax=ax, label="rank (1 = best)")
+    ax.set_yticklabels([text.street(name) for name in table.index])
+    fig.colorbar(image, ax=ax, label=text("rank"))
     return fig
 
 
-def save(fig: Figure, folder: Path, name: str) -> list[Path]:
-    """Write ``name.png`` (150 dpi) and ``name.svg`` into folder; return both paths."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1])
-    return paths
+@house_style
+def grid_map(results: Results, variant: Optional[str] = None, lang: str = "en") -> Figure:
+    """Every grid as a square, grouped into community rows inside street blocks: requests per 100
+    households, and the share of problems found before a complaint (mean over replications); of the base
+    (or the first variant) unless ``variant`` is given."""
+    text = Text(lang)
+    variant = variant or results.variants[0]
+    grids = results.grids[results.grids["variant"] == variant]
+    if grids.empty:
+        raise ValueError(f"no grid table for variant '{variant}' in {results.folder}")
+    per_grid = grids.groupby(["street", "community", "grid"], sort=True)[
+        ["households", "requests", "first_time", "proactive"]].mean().reset_index()
+    per_grid["per_100"] = 100 * per_grid["requests"] / per_grid["households"]
+    per_grid["found"] = per_grid["proactive"] / per_grid["first_time"].where(per_grid["first_time"] > 0)
+    cells = _grid_layout(per_grid)
+    fig, axes = new_figure(1, 2, text("map_title", variant=variant))
+    days = text.value(format_duration(results.scenario.horizon - results.scenario.warmup))
+    for ax, column, label, cmap, formatter in (
+            (axes[0], "per_100", text("per_100", days=days), "YlOrRd", None),
+            (axes[1], "found", text("found_share"), "YlGnBu", PercentFormatter(1.0, decimals=0))):
+        squares = PatchCollection([Rectangle(xy, 0.9, 0.9) for xy in cells], cmap=cmap, linewidth=0)
+        squares.set_array(per_grid[column].to_numpy(dtype=float))
+        squares.cmap.set_bad("0.85")
+        ax.add_collection(squares)
+        _street_labels(ax, per_grid, cells, results, text)
+        ax.set(xlim=(-1, cells[:, 0].max() + 2), ylim=(cells[:, 1].min() - 1, 1.5), aspect="equal",
+               xticks=[], yticks=[])
+        ax.spines[:].set_visible(False)
+        bar = fig.colorbar(squares, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, label=label)
+        bar.locator = MaxNLocator(5)
+        if formatter is not None:
+            bar.formatter = formatter
+    return fig
+
+
+@house_style
+def whistle_figure(results: Results, lang: str = "en") -> Figure:
+    """Left: when departments report after a whistle, per variant, with each variant's report limit;
+    right: the share of reports on time per department in the base, stationed (1+4) or on call (N)."""
+    text = Text(lang)
+    fig, (left, right) = new_figure(1, 2, text("whistle_title"))
+    colours = palette(results.variants)
+    _ecdfs(left, results, "report")
+    base_limit = results.scenario.whistle.report_timeout or results.scenario.whistle.reference_timeout
+    drawn = set()
+    for variant in results.variants:
+        limit = results.report_limit(variant, base_limit)
+        if limit not in drawn:
+            drawn.add(limit)
+            left.axvline(limit, color=colours[variant] if limit != base_limit else "black", ls="--", lw=1.2)
+            left.annotate(text("report_limit", limit=text.value(format_duration(limit))), (limit, 0.02),
+                          xycoords=("data", "axes fraction"), rotation=90, ha="right", va="bottom",
+                          fontsize=FONTSIZE - 2)
+    left.set(xlabel=text("report_delay"), ylabel=text("share_reports"), ylim=(0, 1.02))
+    _duration_axis(left, text)
+    left.legend(loc="upper left", frameon=False)
+    forces = results.departments[results.departments["variant"] == results.variants[0]]
+    forces = forces.groupby(["force", "on_call"], sort=False)[["reports", "on_time"]].sum().reset_index()
+    forces = forces[forces["reports"] > 0].sort_values(["on_call", "force"])
+    share = forces["on_time"] / forces["reports"]
+    y = np.arange(len(forces))[::-1]
+    right.barh(y, share, color=[ON_CALL_COLOUR if c else STATIONED_COLOUR for c in forces["on_call"]], height=0.6)
+    right.bar_label(right.containers[0], labels=[f"{s:.0%}" for s in share], padding=3, fontsize=FONTSIZE - 1)
+    right.set(yticks=y, xlim=(0, 1.15), title=text("on_time_by_force", variant=results.variants[0]), xlabel=text("on_time_pct"))
+    right.set_yticklabels([text.force(name) for name in forces["force"]])
+    right.xaxis.set_major_formatter(PercentFormatter(1.0))
+    right.legend(handles=[Patch(color=STATIONED_COLOUR, label=text("stationed")),
+                          Patch(color=ON_CALL_COLOUR, label=text("on_call"))],
+                 loc="upper center", bbox_to_anchor=(0.4, -0.16), ncol=2, frameon=False)
+    return fig
+
+
+@house_style
+def agents_figure(results: Results, lang: str = "en") -> Figure:
+    """For a sweep over ``hotline.agents``: abandonment and mean wait against agents, mean and 95% CI;
+    one line for each combination of the other parameters swept."""
+    text = Text(lang)
+    table = results.replications
+    if AGENTS not in table:
+        raise ValueError(f"{results.folder} is not a sweep over {AGENTS} (sweep --vary {AGENTS}=...)")
+    others = [c for c in results.swept if c != AGENTS]
+    groups = table.groupby(others, sort=True) if others else [((), table)]
+    fig, axes = new_figure(1, 2, text("agents_title"))
+    colours = palette([str(key) for key, _ in groups])
+    for key, rows in groups:
+        label = ", ".join(f"{k}={v}" for k, v in zip(others, np.atleast_1d(key))) or None
+        for ax, metric in zip(axes, ("hotline_abandon_rate", "hotline_mean_wait_min")):
+            points = [(agents, mean_ci(group[metric])) for agents, group in rows.groupby(AGENTS, sort=True)]
+            x = [a for a, _ in points]
+            mean = np.array([ci["mean"] for _, ci in points], dtype=float)
+            low = np.array([ci["ci_low"] if ci["ci_low"] is not None else ci["mean"] for _, ci in points], float)
+            high = np.array([ci["ci_high"] if ci["ci_high"] is not None else ci["mean"] for _, ci in points], float)
+            colour = colours[str(key)] if others else colours[str(())]
+            ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
+            ax.plot(x, mean, "o-", color=colour, lw=2, label=label)
+    axes[0].set(ylabel=text("abandon_pct"), title=text.metric("hotline_abandon_rate"))
+    axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
+    axes[1].set(ylabel=text("wait_minutes"), title=text.metric("hotline_mean_wait_min"))
+    for ax in axes:
+        ax.set(xlabel=text("agents"))
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    if others:
+        axes[0].legend(frameon=False)
+    return fig
 
 
 # shared bits ---------------------------------------------------------------
 
-def _figure(rows: int, cols: int, title: str) -> tuple[Figure, list]:
-    """A slide-sized, constrained-layout figure with one row of panels."""
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    FigureCanvasAgg(fig)   # a canvas of its own: drawable without pyplot or a GUI backend
-    axes = fig.subplots(rows, cols, squeeze=False).ravel().tolist()
-    fig.suptitle(title)
-    return fig, axes
-
-
-def _restyle(ax) -> None:
-    """Tick labels are made at draw time, outside the rc context: size them explicitly."""
-    ax.tick_params(labelsize=FONTSIZE - 1)
-    ax.spines[["top", "right"]].set_visible(False)
-
-
-def _stats(results: Results, variant: str, metric: str) -> dict:
-    """mean / ci_low / ci_high of a metric for a variant (single runs: summary["metrics"])."""
-    by_variant = results.summary.get("variants")
-    return by_variant[variant][metric] if by_variant else results.summary["metrics"][metric]
-
-
-def _point(ax, at: float, mean: float, low: float, high: float, colour: str, label: str,
-           vertical: bool = False) -> None:
-    """A mean as a dot with its 95% interval as a bar, labelled with the variant."""
-    xy, err = ((at, mean), "yerr") if vertical else ((mean, at), "xerr")
-    ax.errorbar(*xy, **{err: [[mean - low], [high - mean]]}, fmt="o", color=colour, ms=8,
-                elinewidth=2.2, capsize=4, label=label, zorder=3)
-
-
-def _scale(metric: str) -> tuple[float, str]:
-    """Factor and unit for a difference: rates in percentage points, durations as they come."""
-    for suffix, unit in (("_rate", "percentage points"), ("_h", "hours"), ("_min", "minutes"),
+def difference_unit(metric: str) -> tuple[float, str]:
+    """Factor and unit (a key of ``analysis.text``) for a difference: rates in percentage points."""
+    for suffix, unit in (("_rate", "points"), ("_share", "points"), ("_h", "hours"), ("_min", "minutes"),
                          ("_days", "days")):
         if metric.endswith(suffix):
-            return (100.0 if suffix == "_rate" else 1.0), unit
+            return (100.0 if unit == "points" else 1.0), unit
     return 1.0, "count"
 
 
-def _label(metric: str) -> str:
-    """A metric name as a panel title: ``mean_resolve_h`` -> ``Mean resolve (h)``."""
-    for suffix, unit in (("_h", " (h)"), ("_min", " (min)"), ("_days", " (days)")):
-        if metric.endswith(suffix):
-            metric = metric[: -len(suffix)] + unit
-    return metric.replace("_", " ").capitalize()
+def _size(rows: int) -> tuple[float, float]:
+    """Slide size, taller when there are many variants to list down the side."""
+    return FIGSIZE[0], max(FIGSIZE[1], 2.4 + 0.3 * rows)
 
 
-def _colour_ticks(labels, colours: dict[str, str]) -> None:
-    for label in labels:
-        label.set_color(colours.get(label.get_text(), "black"))
+def _ecdfs(ax, results: Results, measure: str) -> None:
+    """One ECDF per variant of a duration, all replications pooled, from the binned histograms."""
+    table = results.distributions
+    colours = palette(results.variants)
+    for variant in results.variants:
+        rows = table[(table["variant"] == variant) & (table["measure"] == measure)]
+        bins = rows.groupby("high_min")["count"].sum().sort_index()
+        if bins.sum() > 0:
+            ax.plot(bins.index, bins.cumsum() / bins.sum(), color=colours[variant], lw=2, label=variant)
+
+
+def _duration_axis(ax, text: Text) -> None:
+    """A log time axis from a minute to weeks, ticked in readable units, the share in percent."""
+    ax.set_xscale("log")
+    ticks = [m for m in (1, 10, 60, 240, 1440, 7 * 1440, 30 * 1440) if m <= ax.get_xlim()[1] * 1.5]
+    ax.set_xticks(ticks)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda m, _pos: text.value(format_duration(m))))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda _m, _pos: ""))
+    ax.set_xlim(left=1)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.grid(alpha=0.3)
+
+
+def _grid_layout(grids: pd.DataFrame) -> np.ndarray:
+    """Lower-left corners of one square per grid: each street a block of community rows (its grids left to
+    right), the blocks placed left to right in rows of about the square root of the streets."""
+    streets = list(dict.fromkeys(grids["street"]))
+    across = max(1, math.ceil(math.sqrt(len(streets))))
+    widths, heights = {}, {}
+    for street, rows in grids.groupby("street", sort=False):
+        per_community = rows.groupby("community", sort=False).size()
+        widths[street], heights[street] = int(per_community.max()), len(per_community)
+    width = max(widths.values()) + 1
+    corners = {}
+    top = 0.0
+    for start in range(0, len(streets), across):
+        band = streets[start:start + across]
+        for k, street in enumerate(band):
+            corners[street] = (k * width, top)
+        top -= max(heights[s] for s in band) + 1.5
+    cells = np.zeros((len(grids), 2))
+    rows_in_street: dict = {}
+    row_of, column_of = {}, {}
+    for i, (street, community) in enumerate(zip(grids["street"], grids["community"])):
+        if community not in row_of:
+            row_of[community] = rows_in_street.get(street, 0)
+            rows_in_street[street] = row_of[community] + 1
+        column = column_of.get(community, 0)
+        column_of[community] = column + 1
+        x0, y0 = corners[street]
+        cells[i] = (x0 + column, y0 - row_of[community])
+    return cells
+
+
+def _street_labels(ax, grids: pd.DataFrame, cells: np.ndarray, results: Results, text: Text) -> None:
+    """Name each street block above its top-left grid (only when few enough to read)."""
+    names = results.street_names()
+    streets = grids["street"].to_numpy()
+    if len(set(streets)) > 30:
+        return
+    for street in dict.fromkeys(streets):
+        block = cells[streets == street]
+        ax.text(block[:, 0].min(), block[:, 1].max() + 1.1, text.street(names.get(street, str(street))),
+                fontsize=FONTSIZE - 3, va="bottom")
+
+
+def _natural(name: str) -> tuple:
+    """street-2 before street-10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(name)))

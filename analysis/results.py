@@ -12,48 +12,98 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
+from sim.durations import parse_duration
 from sim.errors import ScenarioError
+from sim.loader import load_scenario
+from sim.schema import Scenario
 
-REQUIRED = ("summary.json", "replications.csv")
+REQUIRED = ("summary.json", "replications.csv", "scenario.resolved.yaml")
+TABLES = ("timeseries", "streets", "distributions", "departments", "grids")
 
 
 @dataclass
 class Results:
-    """The tables and summary of one results folder."""
+    """The tables and summary of one results folder, and the base scenario that made it."""
 
     folder: Path
     summary: dict
+    scenario: Scenario
     replications: pd.DataFrame
     timeseries: pd.DataFrame
     streets: pd.DataFrame
+    distributions: pd.DataFrame
+    departments: pd.DataFrame
+    grids: pd.DataFrame
     variants: list[str]
+    provenance: dict
+    swept: list[str]  # the keys a sweep varied (empty for run and compare)
+
+    @property
+    def is_comparison(self) -> bool:
+        return bool(self.summary.get("differences"))
+
+    def stats(self, variant: str, metric: str) -> dict:
+        """mean / ci_low / ci_high / n of a metric for a variant (a single run: summary["metrics"])."""
+        by_variant = self.summary.get("variants")
+        return by_variant[variant][metric] if by_variant else self.summary["metrics"][metric]
+
+    def differences(self) -> dict:
+        """Paired differences from the base by variant; ValueError if the folder is not a comparison."""
+        if not self.is_comparison:
+            raise ValueError(f"{self.folder} has no differences between variants: it is not a comparison "
+                             "(write one with `run.py compare`)")
+        return self.summary["differences"]
+
+    def changes(self, variant: str) -> dict[str, dict]:
+        """The parameters ``variant`` sets differently from the base: path -> {"base", "variant"}."""
+        return self.summary.get("changes", {}).get(variant, {})
+
+    def report_limit(self, variant: str, base: float) -> float:
+        """The whistle report limit (minutes) that judged ``variant``'s reports on time."""
+        change = self.changes(variant).get("whistle.report_timeout")
+        if change is None or change["variant"] in (None, "none"):
+            return base
+        return parse_duration(change["variant"])
+
+    def street_names(self) -> dict[int, str]:
+        if self.streets.empty:
+            return {}
+        return dict(zip(self.streets["street"], self.streets["street_name"]))
 
 
 def load_results(folder: Path) -> Results:
     """Read a folder written by ``run``, ``compare`` or ``sweep``.
 
-    Missing optional tables (``timeseries.csv``, ``streets.csv``) load as
-    empty DataFrames. Raises ScenarioError if the folder or one of
-    ``summary.json`` / ``replications.csv`` is missing.
+    Missing optional tables (``timeseries.csv`` and the others of
+    ``TABLES``) load as empty DataFrames. Raises ScenarioError if the folder
+    or one of ``REQUIRED`` is missing.
     """
     folder = Path(folder)
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
     if missing:
         raise ScenarioError(
-            f"not a results folder written by run/compare/sweep (missing {', '.join(missing)})",
+            f"is not a results folder written by run, compare or sweep (missing {', '.join(missing)})",
             folder, "DIR")
-    summary = json.loads((folder / "summary.json").read_text())
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     replications = pd.read_csv(folder / "replications.csv")
-    timeseries = _optional_csv(folder / "timeseries.csv", parse_dates=["date"])
-    return Results(folder, summary, replications, timeseries,
-                   _optional_csv(folder / "streets.csv"), _variants(replications, summary))
+    tables = {name: _optional_csv(folder / f"{name}.csv", ["date"] if name == "timeseries" else None)
+              for name in TABLES}
+    design = _optional_json(folder / "design.json") or {}
+    return Results(folder, summary, load_scenario(folder / "scenario.resolved.yaml"), replications, **tables,
+                   variants=_variants(replications, summary), provenance=_optional_json(folder / "provenance.json")
+                   or {}, swept=list(design.get("keys", [])))
 
 
-def _optional_csv(path: Path, parse_dates: list[str] | None = None) -> pd.DataFrame:
+def _optional_csv(path: Path, parse_dates: Optional[list[str]] = None) -> pd.DataFrame:
     return pd.read_csv(path, parse_dates=parse_dates) if path.is_file() else pd.DataFrame()
+
+
+def _optional_json(path: Path) -> Optional[dict]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def _variants(replications: pd.DataFrame, summary: dict) -> list[str]:

@@ -80,7 +80,7 @@ class Model:
         days = max(1, math.ceil(s.horizon / 1440.0))
         self.recorder = Recorder(s.horizon, len(self.city.streets), month_of_day(s.start_date, days), limits,
                                  ([c.name for c in s.demand.categories], self.urgencies), replication, sink,
-                                 trace=trace, warmup=s.warmup)
+                                 trace=trace, warmup=s.warmup, grids=self.city.grids)
         self.pace = [1.0] * len(self.city.streets)  # handling-time factor (1 - speedup when named)
         self.pressured = [False] * len(self.city.streets)
         self.topic_factor = [1.0] * len(s.demand.categories)  # share of a category's problems still arising

@@ -37,6 +37,11 @@ class Community:
         local = household - self.first_household
         return self.first_grid + (local * self.grids) // self.households
 
+    def grid_households(self) -> list[int]:
+        """Households in each of its grids (the numbering ``grid_of`` assigns)."""
+        starts = [-(-k * self.households // self.grids) for k in range(self.grids + 1)]
+        return [b - a for a, b in zip(starts, starts[1:])]
+
 
 @dataclass(slots=True)
 class Street:

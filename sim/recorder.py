@@ -24,6 +24,9 @@ RECORD_COLUMNS = (
 )
 
 
+DURATIONS = ("response", "resolve", "report")
+
+
 class Histogram:
     """Counts on a log scale (200 bins a decade, 1.2% wide) for medians and percentiles."""
 
@@ -37,6 +40,14 @@ class Histogram:
         """Count one duration."""
         index = 0 if minutes < 1.0 else min(int(math.log10(minutes) * self.PER_DECADE) + 1, len(self.counts) - 1)
         self.counts[index] += 1
+
+    def bins(self, per_decade: int) -> list[tuple[float, float, int]]:
+        """The non-empty bins merged to ``per_decade`` a decade (a divisor of 200): (low, high, count) in
+        minutes, the first holding everything under a minute."""
+        merge = self.PER_DECADE // per_decade
+        merged = [self.counts[0]] + [sum(self.counts[i:i + merge]) for i in range(1, len(self.counts), merge)]
+        return [(0.0 if g == 0 else 10 ** ((g - 1) / per_decade), 10 ** (g / per_decade), count)
+                for g, count in enumerate(merged) if count]
 
     def quantile(self, q: float) -> float:
         """The ``q`` quantile in minutes, interpolated geometrically inside its bin."""
@@ -81,7 +92,7 @@ class Level:
 class Tally:
     """The counts behind the metrics, for one set of requests: those measured, or those of the warm-up."""
 
-    __slots__ = ("counts", "closed_at", "resolve_sum_at", "whistles_by_kind", "resolve_hist")
+    __slots__ = ("counts", "closed_at", "resolve_sum_at", "whistles_by_kind", "reports_by_force", "hists")
 
     def __init__(self):
         self.counts = dict.fromkeys((
@@ -98,7 +109,9 @@ class Tally:
         self.closed_at = [0] * len(LEVELS)
         self.resolve_sum_at = [0.0] * len(LEVELS)
         self.whistles_by_kind: dict[str, int] = {}
-        self.resolve_hist = Histogram()
+        self.reports_by_force: dict[str, list[int]] = {}  # force -> [reports, on time]
+        # durations in minutes: ticket to first response, ticket to closure, whistle to a team's report
+        self.hists = {measure: Histogram() for measure in DURATIONS}
 
 
 class Recorder:
@@ -113,7 +126,7 @@ class Recorder:
     def __init__(self, horizon: float, streets: int, month_of_day: list[int], limits: list[tuple[float, float]],
                  names: tuple[list[str], list[str]], replication: int = 0,
                  sink: Optional[Callable[[list[tuple]], None]] = None, chunk: int = 50_000, trace: bool = False,
-                 warmup: float = 0.0):
+                 warmup: float = 0.0, grids: int = 0):
         self.horizon = horizon
         self.warmup = warmup
         self.category_names, self.urgency_names = names
@@ -135,6 +148,8 @@ class Recorder:
         self.street_month = {key: [0] * cells for key in (
             "requests", "tickets", "closed", "evaluated", "responded", "solved", "satisfied")}
         self.category_month = [[0] * self.months for _ in self.category_names]
+        # measured requests per grid, for the grid map: all requests, first-time problems, found proactively
+        self.grid = {key: [0] * grids for key in ("requests", "first_time", "proactive")}
         self.named: list[tuple[int, list[int]]] = []  # (month, streets named at its end)
         self.topics: list[tuple[int, float, str, float]] = []  # (month, chosen at, category, in effect from)
         self.sink = sink
@@ -178,8 +193,12 @@ class Recorder:
     # --- a request enters ------------------------------------------------------------------------
     def raised(self, now: float, req: Request) -> None:
         """A request enters the system (raised by a resident, or found by a grid worker)."""
-        c = self._tally(req).counts
+        tally = self._tally(req)
+        c = tally.counts
         c["requests"] += 1
+        grid = self.grid if tally is self.measured else None
+        if grid is not None:
+            grid["requests"][req.grid] += 1
         if req.kind == "consultation":
             c["consultations"] += 1
         else:
@@ -187,6 +206,9 @@ class Recorder:
             self.category_month[req.category][self.month_of_day[self._day(now)]] += 1
             if req.repeat:
                 c["repeats"] += 1
+            elif grid is not None:
+                grid["first_time"][req.grid] += 1
+                grid["proactive"][req.grid] += req.proactive
             if req.proactive:
                 c["proactive"] += 1
         self.day["arrivals"][self._day(now)] += 1
@@ -248,9 +270,10 @@ class Recorder:
             return
         req.response = now
         self.note(now, req, "responded", "the handler contacts the resident")
-        c = self._tally(req).counts
-        c["responded"] += 1
-        c["response_sum"] += now - req.ticket
+        t = self._tally(req)
+        t.counts["responded"] += 1
+        t.counts["response_sum"] += now - req.ticket
+        t.hists["response"].add(now - req.ticket)
 
     def grid_worker_starts(self, req: Request, waited: float) -> None:
         """A grid worker starts on an A-level matter ``waited`` minutes after it reached them."""
@@ -263,12 +286,18 @@ class Recorder:
         t.counts["whistles"] += 1
         t.whistles_by_kind[kind] = t.whistles_by_kind.get(kind, 0) + 1
 
-    def report(self, req: Request, delay: float, on_time: bool, idle: bool) -> None:
-        c = self._tally(req).counts
+    def report(self, req: Request, force: str, delay: float, on_time: bool, idle: bool) -> None:
+        """A ``force``'s team reports on site ``delay`` minutes after the whistle."""
+        t = self._tally(req)
+        c = t.counts
         c["reports"] += 1
         c["report_delay_sum"] += delay
+        t.hists["report"].add(delay)
+        by_force = t.reports_by_force.setdefault(force, [0, 0])
+        by_force[0] += 1
         if on_time:
             c["reports_on_time"] += 1
+            by_force[1] += 1
         if idle:
             c["reports_idle"] += 1
 
@@ -279,7 +308,7 @@ class Recorder:
         c["closed"] += 1
         duration = now - req.ticket
         c["resolve_sum"] += duration
-        t.resolve_hist.add(duration)
+        t.hists["resolve"].add(duration)
         if len(req.path) > 1:
             c["closed_escalated"] += 1
         t.closed_at[level] += 1

@@ -28,6 +28,9 @@ class Replication:
     timeseries: pd.DataFrame
     streets: pd.DataFrame
     topics: pd.DataFrame
+    distributions: pd.DataFrame
+    departments: pd.DataFrame
+    grids: pd.DataFrame
     events: int
     records: Optional[Path] = None
     code: str = ""  # source_hash() of the code that ran it
@@ -48,5 +51,5 @@ def run_one(scenario: Scenario, replication: int, records: Optional[Path] = None
             sink.close()
     if partial is not None:
         os.replace(partial, records)
-    return Replication(replication, result.metrics, result.timeseries, result.streets, result.topics, result.events,
-                       records, source_hash())
+    return Replication(replication, result.metrics, result.timeseries, result.streets, result.topics,
+                       result.distributions, result.departments, result.grids, result.events, records, source_hash())

@@ -17,7 +17,8 @@ from . import metrics
 from .governance import street_scores
 from .model import Model
 from .ranking import rank
-from .recorder import RECORD_COLUMNS, Recorder
+from .organisation import City
+from .recorder import DURATIONS, RECORD_COLUMNS, Recorder
 from .schema import Scenario
 
 
@@ -31,6 +32,9 @@ class Result:
     timeseries: pd.DataFrame
     streets: pd.DataFrame
     topics: pd.DataFrame
+    distributions: pd.DataFrame
+    departments: pd.DataFrame
+    grids: pd.DataFrame
     issues: Optional[pd.DataFrame] = None
     trace: list[tuple] = field(default_factory=list)
     events: int = 0
@@ -58,8 +62,8 @@ def simulate(scenario: Scenario, seed: Optional[int] = None, replication: int = 
     issues = pd.DataFrame.from_records(rows, columns=list(RECORD_COLUMNS)) if records else None
     return Result(scenario, replication, metrics.compute(rec), timeseries_table(rec, scenario.start_date),
                   streets_table(rec, scenario.ranking, [s.name for s in model.city.streets]), topics_table(rec),
-                  issues,
-                  rec.events or [], scheduled_events(model.env))
+                  distributions_table(rec), departments_table(rec, model.forces), grids_table(rec, model.city),
+                  issues, rec.events or [], scheduled_events(model.env))
 
 
 def scheduled_events(env) -> int:
@@ -120,3 +124,30 @@ def streets_table(rec: Recorder, ranking, names: list[str]) -> pd.DataFrame:
 def topics_table(rec: Recorder) -> pd.DataFrame:
     """The monthly topics chosen: month, category, when chosen and when the fixes take effect (minutes)."""
     return pd.DataFrame(rec.topics, columns=["month", "chosen_min", "category", "effective_min"])
+
+
+def distributions_table(rec: Recorder, per_decade: int = 20) -> pd.DataFrame:
+    """The measured durations as histograms for ECDFs pooled over replications: per measure (``response``,
+    ``resolve``, ``report``) the non-empty bins, ``per_decade`` to a factor of ten (12% wide), their bounds
+    in minutes and their counts."""
+    rows = [(measure, *bin_) for measure in DURATIONS for bin_ in rec.measured.hists[measure].bins(per_decade)]
+    return pd.DataFrame(rows, columns=["measure", "low_min", "high_min", "count"])
+
+
+def departments_table(rec: Recorder, forces: list[dict[str, tuple]]) -> pd.DataFrame:
+    """Whistle reports per force (department): how many, how many on time, and whether it came on call."""
+    on_call = {name: called for pools in forces for name, (_pool, called) in pools.items()}
+    reports = rec.measured.reports_by_force
+    return pd.DataFrame([(name, called, *reports.get(name, (0, 0))) for name, called in on_call.items()],
+                        columns=["force", "on_call", "reports", "on_time"])
+
+
+def grids_table(rec: Recorder, city: City) -> pd.DataFrame:
+    """One row per grid: where it is (street, community), its households, and the measured requests,
+    first-time problems and those a patrol or volunteer found before any complaint."""
+    places = [(community.street, community.index, community.first_grid + k, households)
+              for community in city.communities for k, households in enumerate(community.grid_households())]
+    frame = pd.DataFrame(places, columns=["street", "community", "grid", "households"])
+    for key, counts in rec.grid.items():
+        frame[key] = counts
+    return frame

@@ -46,10 +46,10 @@ def blow(model, req: Request):
         yield env.all_of(waiting)
     reports = [start + travel for start, travel in zip(sent, travels)]
     yield env.timeout(max(reports) - env.now)
-    for reported, idle in zip(reports, idles):
+    for force, reported, idle in zip(category.forces, reports, idles):
         delay = reported - blown
         on_time = delay <= model.report_limit
-        rec.report(req, delay, on_time, idle)
+        rec.report(req, force, delay, on_time, idle)
         req.reports += 1
         req.late_reports += not on_time
         req.idle_reports += idle

@@ -23,6 +23,8 @@ import yaml
 from .recorder import RECORD_COLUMNS
 from .schema import Scenario
 
+TABLES = ("timeseries", "streets", "topics", "distributions", "departments", "grids")  # per replication
+
 RECORD_SCHEMA = pa.schema([
     (name, kind) for name, kind in zip(RECORD_COLUMNS, (
         pa.int32(), pa.int64(), pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.string(), pa.string(),
@@ -115,7 +117,7 @@ def write_tables(out: Path, runs: list[tuple[str, Scenario, list]], values: Opti
     write_table(out / "replications.csv", pd.DataFrame(rows))
     keys = list(next(iter(values.values()))) if values else []
     leading = ["scenario", "variant", *keys, "replication"]
-    for name in ("timeseries", "streets", "topics"):
+    for name in TABLES:
         frames = [getattr(rep, name).assign(scenario=scenario.name, variant=variant, **values.get(variant, {}),
                                             replication=rep.replication)
                   for variant, scenario, reps in runs for rep in reps]

@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from analysis import figures
+from analysis import figures, style
 from analysis.results import load_results
 from sim.errors import ScenarioError
 
@@ -54,8 +54,8 @@ def test_every_figure_draws_something(comparison, plot):
 
 
 def test_palette_is_fixed_and_shared_between_figures(comparison):
-    colours = figures.palette(comparison.variants)
-    assert colours == figures.palette(comparison.variants)
+    colours = style.palette(comparison.variants)
+    assert colours == style.palette(comparison.variants)
     assert colours["base"] == "#4d4d4d" and len(set(colours.values())) == 3
     for plot in (figures.rates_figure, figures.differences_figure):
         drawn = _errorbar_colours(plot(comparison))
@@ -64,7 +64,7 @@ def test_palette_is_fixed_and_shared_between_figures(comparison):
 
 def test_palette_has_distinct_colours_beyond_tab10():
     names = ["base"] + [f"v{i}" for i in range(12)]
-    assert len(set(figures.palette(names).values())) == 13
+    assert len(set(style.palette(names).values())) == 13
 
 
 def test_differences_refuse_a_single_run(tmp_path):
@@ -77,7 +77,7 @@ def test_differences_refuse_a_single_run(tmp_path):
 
 
 def test_save_writes_png_and_svg(comparison, tmp_path):
-    paths = figures.save(figures.funnel_figure(comparison), tmp_path / "figs", "funnel")
+    paths = style.save(figures.funnel_figure(comparison), tmp_path / "figs", "funnel")
     assert [p.suffix for p in paths] == [".png", ".svg"]
     assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
     assert paths[0].read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,193 @@
+"""The figures and the one-page ``report.html`` of a results folder.
+
+The report is a single self-contained file, images embedded, no scripts or
+links outside it, so that it opens offline from an e-mail attachment: a
+headline table with 95% intervals, plain-language findings, what each
+variant changes, the figures and the provenance. ``write_report`` only reads
+the results folder, so ``report DIR`` can rebuild it without rerunning.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.durations import format_duration
+
+from . import figures
+from .findings import variant_findings
+from .results import Results, load_results
+from .style import palette, save
+from .text import Text
+
+HEADLINE = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "mean_resolve_h",
+            "hotline_mean_wait_min", "whistle_on_time_rate", "proactive_share")
+# (file name, figure function, whether the folder has what it needs), in the order the report shows them
+FIGURES: list[tuple[str, Callable[..., Figure], Callable[[Results], bool]]] = [
+    ("rates", figures.rates_figure, lambda r: True),
+    ("differences", figures.differences_figure, lambda r: r.is_comparison),
+    ("durations", figures.durations_figure, lambda r: not r.distributions.empty),
+    ("timeseries", figures.timeseries_figure, lambda r: not r.timeseries.empty),
+    ("funnel", figures.funnel_figure, lambda r: True),
+    ("whistle", figures.whistle_figure, lambda r: not r.departments.empty and not r.distributions.empty),
+    ("ranks", figures.rank_heatmap, lambda r: not r.streets.empty),
+    ("grid-map", figures.grid_map, lambda r: not r.grids.empty),
+    ("agents", figures.agents_figure, lambda r: figures.AGENTS in r.swept),
+]
+CSS = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;max-width:1100px;
+margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+table{border-collapse:collapse;font-size:.86em;margin:.5em 0}th,td{border:1px solid #ccc;padding:.3em .5em;
+text-align:right;vertical-align:top}th{background:#f3f3f3}td.name,th.name{text-align:left;white-space:nowrap}
+.swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.4em}
+li.better{color:#1a7f37}li.worse{color:#b42318}li.unclear{color:#666}
+figure{margin:1.5em 0}figure img{max-width:100%}figcaption{color:#555;font-size:.92em}
+.lead{font-size:1.05em;color:#333}.note{color:#666;font-size:.9em}
+"""
+
+
+def figure_set(results: Results) -> list[tuple[str, Callable[..., Figure]]]:
+    """The figures this folder has the data for."""
+    return [(name, plot) for name, plot, applies in FIGURES if applies(results)]
+
+
+def write_figures(results: Results, lang: str = "en") -> list[tuple[str, Path]]:
+    """Draw every figure the folder supports into ``figures/`` as PNG and SVG; (name, PNG path) pairs."""
+    written = []
+    for name, plot in figure_set(results):
+        png, _svg = save(plot(results, lang=lang), results.folder / "figures", name)
+        written.append((name, png))
+    return written
+
+
+def write_report(folder: Path, lang: str = "en") -> Path:
+    """Rebuild the figures and ``report.html`` of a results folder in ``lang``; return the report's path."""
+    results = load_results(folder)
+    text = Text(lang)
+    pictures = write_figures(results, lang)
+    body = [
+        f"<h1>{_e(text('report_title', scenario=results.summary.get('scenario', results.scenario.name)))}</h1>",
+        f'<p class="lead">{_e(_lead(results, text))}</p>',
+        f"<h2>{_e(text('headline'))}</h2>", headline_table(results, text),
+        f"<h2>{_e(text('findings'))}</h2>", findings_html(results, text),
+    ]
+    if results.is_comparison:
+        body += [f"<h2>{_e(text('changes'))}</h2>", changes_html(results, text)]
+    body.append(f"<h2>{_e(text('figures'))}</h2>")
+    for name, png in pictures:
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        body.append(f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
+                    f"<figcaption>{_e(text.caption(name))} (figures/{_e(name)}.png, .svg)</figcaption></figure>")
+    body += [f"<h2>{_e(text('provenance'))}</h2>", provenance_html(results, text)]
+    page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{_e(text('report_title', scenario=results.scenario.name))}</title>\n<style>{CSS}</style>\n"
+            "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+    path = results.folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def headline_table(results: Results, text: Text) -> str:
+    """Variants as rows, the headline metrics as columns: mean (95% CI)."""
+    metrics = [m for m in HEADLINE if m in results.replications]
+    colours = palette(results.variants)
+    values = _swept_values(results)
+    head = "".join(f"<th>{_e(key)}</th>" for key in results.swept)
+    rows = []
+    for variant in results.variants:
+        cells = "".join(f"<td>{_e(values.get(variant, {}).get(key, ''))}</td>" for key in results.swept)
+        cells += "".join(f"<td>{_e(_mean_ci(results.stats(variant, m), m, text))}</td>" for m in metrics)
+        rows.append(f'<tr><td class="name"><span class="swatch" style="background:{colours[variant]}"></span>'
+                    f"{_e(variant)}</td>{cells}</tr>")
+    names = "".join(f"<th>{_e(text.metric(m))}</th>" for m in metrics)
+    return (f'<table><tr><th class="name">{_e(text("variant"))}</th>{head}{names}</tr>\n' + "\n".join(rows)
+            + "</table>")
+
+
+def findings_html(results: Results, text: Text) -> str:
+    """Per variant, its clear differences from the base and the metrics it leaves unchanged."""
+    if not results.is_comparison:
+        return f"<p>{_e(text('no_findings'))}</p>"
+    parts = [f'<p class="note">{_e(text("findings_note"))}</p>', "<ul>"]
+    for variant, differences in ((v, results.differences()[v]) for v in results.variants
+                                 if v in results.differences()):
+        for item in variant_findings(variant, differences, text):
+            kind = "unclear" if not item.clear else "better" if item.better else "worse"
+            parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
+    return "\n".join(parts + ["</ul>"])
+
+
+def changes_html(results: Results, text: Text) -> str:
+    """Each variant's parameter differences from the base, in words."""
+    rows = []
+    for variant in results.variants[1:]:
+        changes = results.changes(variant)
+        words = [text("change", name=text.parameter(path), base=text.value(c["base"]), value=text.value(c["variant"]))
+                 for path, c in changes.items()] or [text("no_change")]
+        rows.append(f'<tr><td class="name">{_e(variant)}</td><td class="name">{"<br>".join(map(_e, words))}</td></tr>')
+    return f'<table><tr><th class="name">{_e(text("variant"))}</th><th class="name"></th></tr>{"".join(rows)}</table>'
+
+
+def provenance_html(results: Results, text: Text) -> str:
+    """Version, scenario, seed, replications, time simulated, when it ran, the code, and how to reproduce."""
+    scenario, summary, prov = results.scenario, results.summary, results.provenance
+    codes = _manifest_codes(results.folder)
+    items = [
+        ("prov_version", summary.get("gridgov_version", "")),
+        ("prov_scenario", f"{scenario.name}: {scenario.description}".strip(": ")),
+        ("prov_seed", summary.get("seed", scenario.seed)),
+        ("prov_replications", summary.get("replications", "")),
+        ("prov_horizon", f"{text.value(format_duration(scenario.horizon))} "
+                         f"({text.value(format_duration(scenario.warmup))})"),
+        ("prov_started", prov.get("started", "")),
+        ("prov_code", ", ".join(codes)),
+        ("prov_engine", prov.get("engine", "")),
+        ("prov_files", text("reproduce")),
+    ]
+    rows = "".join(f'<tr><th class="name">{_e(text(key))}</th><td class="name">{_e(value)}</td></tr>'
+                   for key, value in items)
+    return f"<table>{rows}</table>"
+
+
+def _lead(results: Results, text: Text) -> str:
+    scenario = results.scenario
+    return text("lead", variants=len(results.variants), replications=results.summary.get("replications", ""),
+                horizon=text.value(format_duration(scenario.horizon)),
+                warmup=text.value(format_duration(scenario.warmup)))
+
+
+def _mean_ci(stats: dict, metric: str, text: Text) -> str:
+    """``72.5% (72.1 to 72.9)``: rates in percent, times to two decimals."""
+    if stats.get("mean") is None:
+        return "–"
+    rate = metric.endswith(("_rate", "_share"))
+    fmt = (lambda v: f"{100 * v:.1f}") if rate else (lambda v: f"{v:.2f}")
+    mean = fmt(stats["mean"]) + ("%" if rate else "")
+    if stats.get("ci_low") is None:
+        return mean
+    return text("mean_ci", mean=mean, low=fmt(stats["ci_low"]), high=fmt(stats["ci_high"]))
+
+
+def _swept_values(results: Results) -> dict[str, dict]:
+    """A sweep point's parameter values, from its rows of replications.csv."""
+    if not results.swept:
+        return {}
+    first = results.replications.drop_duplicates("variant").set_index("variant")
+    return {variant: {key: row[key] for key in results.swept} for variant, row in first.iterrows()}
+
+
+def _manifest_codes(folder: Path) -> list[str]:
+    path = folder / "manifest.csv"
+    if not path.is_file():
+        return []
+    return [str(code) for code in pd.read_csv(path, usecols=["code_hash"])["code_hash"].unique()]
+
+
+def _e(value) -> str:
+    return html.escape(str(value))

@@ -1,0 +1,113 @@
+"""The house style every figure shares: colours per variant, fonts, sizes, and saving.
+
+One place decides how a figure looks, so a variant keeps its colour from
+the first figure of a report to the last, every figure reads at slide size,
+and a Chinese figure gets a font that has its characters. The CJK font is
+Noto Sans CJK SC, shipped on PyPI by ``mplfonts`` (a dependency), so a fresh
+install renders Chinese with nothing to install by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+BASE_COLOUR = "#4d4d4d"
+FIGSIZE = (10, 5.6)
+FONTSIZE = 12
+LEVEL_COLOURS = ("#1a9850", "#91cf60", "#fc8d59", "#d73027")
+WARMUP_COLOUR = "#e0e0e0"
+STYLE = {"font.size": FONTSIZE, "axes.titlesize": FONTSIZE + 1, "axes.labelsize": FONTSIZE,
+         "xtick.labelsize": FONTSIZE - 1, "ytick.labelsize": FONTSIZE - 1,
+         "legend.fontsize": FONTSIZE - 1, "figure.titlesize": FONTSIZE + 3}
+CJK_FONT_FILE = "mplfonts/fonts/NotoSansCJKsc-Regular.otf"
+
+
+@functools.cache
+def cjk_font() -> str:
+    """Register the CJK font shipped by ``mplfonts`` with matplotlib (once) and return its family name."""
+    path = Path(str(importlib.metadata.distribution("mplfonts").locate_file(CJK_FONT_FILE)))
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def fonts(lang: str) -> dict:
+    """rc settings for the language: for Chinese the CJK font first (it has Latin letters too), DejaVu Sans
+    for any symbol it lacks."""
+    return {"font.family": [cjk_font(), "DejaVu Sans"]} if lang == "zh" else {}
+
+
+def house_style(plot: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Build the figure under the house font sizes and the language's font (keyword ``lang``), then fix the
+    lazily made tick labels too."""
+    @functools.wraps(plot)
+    def styled(*args, lang: str = "en", **kwargs) -> Figure:
+        with matplotlib.rc_context({**STYLE, **fonts(lang)}):
+            fig = plot(*args, lang=lang, **kwargs)
+        for ax in fig.axes:
+            ax.tick_params(labelsize=FONTSIZE - 1)
+            ax.spines[["top", "right"]].set_visible(False)
+        fig.gridgov_lang = lang   # read back when the figure is drawn or saved (see ``draw``)
+        return fig
+    return styled
+
+
+def palette(variants: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per variant: base dark grey, the others tab10 in order.
+
+    tab10's own grey is skipped so no variant looks like base; beyond nine
+    other variants the colours come from tab20 (without its greys), wrapping.
+    """
+    others = [v for v in variants if v != "base"]
+    name, grey = ("tab10", {7}) if len(others) <= 9 else ("tab20", {14, 15})
+    colours = [to_hex(c) for i, c in enumerate(matplotlib.colormaps[name].colors) if i not in grey]
+    result = {v: colours[i % len(colours)] for i, v in enumerate(others)}
+    return {"base": BASE_COLOUR, **result} if "base" in variants else result
+
+
+def new_figure(rows: int, cols: int, title: str, size: tuple[float, float] = FIGSIZE) -> tuple[Figure, list]:
+    """A slide-sized, constrained-layout figure with its panels in a flat list."""
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)   # a canvas of its own: drawable without pyplot or a GUI backend
+    axes = fig.subplots(rows, cols, squeeze=False).ravel().tolist()
+    fig.suptitle(title)
+    return fig, axes
+
+
+def draw(fig: Figure) -> None:
+    """Render the figure (text is laid out at draw time, so under the figure's own fonts)."""
+    with matplotlib.rc_context(fonts(getattr(fig, "gridgov_lang", "en"))):
+        fig.canvas.draw()
+
+
+def save(fig: Figure, folder: Path, name: str) -> list[Path]:
+    """Write ``name.png`` (150 dpi) and ``name.svg`` into folder; return both paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    with matplotlib.rc_context(fonts(getattr(fig, "gridgov_lang", "en"))):
+        fig.savefig(paths[0], dpi=150)
+        fig.savefig(paths[1])
+    return paths
+
+
+def point(ax, at: float, mean: float, low: float, high: float, colour: str, label: str,
+          vertical: bool = False) -> None:
+    """A mean as a dot with its 95% interval as a bar, labelled with the variant."""
+    xy, err = ((at, mean), "yerr") if vertical else ((mean, at), "xerr")
+    ax.errorbar(*xy, **{err: [[mean - low], [high - mean]]}, fmt="o", color=colour, ms=8,
+                elinewidth=2.2, capsize=4, label=label, zorder=3)
+
+
+def colour_ticks(labels, colours: dict[str, str]) -> None:
+    """Colour each tick label naming a variant in that variant's colour."""
+    for label in labels:
+        label.set_color(colours.get(label.get_text(), "black"))

@@ -1,0 +1,257 @@
+"""Every word a figure or a report shows, in English and Chinese.
+
+Figures and the report never hold text of their own: they ask a :class:`Text`
+for it, so ``--lang zh`` changes every title, label, heading and finding at
+once, and a missing translation is a test failure rather than a stray English
+word in a Chinese report. Variant names are the user's own and stay as given.
+"""
+
+from __future__ import annotations
+
+import re
+
+LANGS = ("en", "zh")
+
+METRICS = {
+    "requests": ("Requests", "诉求量"),
+    "response_rate": ("Response rate", "响应率"),
+    "resolution_rate": ("Resolution rate", "解决率"),
+    "satisfaction_rate": ("Satisfaction rate", "满意率"),
+    "completion_rate": ("Completed in time", "按时办结率"),
+    "mean_response_h": ("Mean time to respond (h)", "平均响应时间（小时）"),
+    "mean_resolve_h": ("Mean time to resolve (h)", "平均办结时间（小时）"),
+    "p90_resolve_h": ("90th percentile time to resolve (h)", "办结时间90分位（小时）"),
+    "hotline_mean_wait_min": ("Hotline mean wait (min)", "热线平均等待（分钟）"),
+    "hotline_abandon_rate": ("Hotline abandonment rate", "热线放弃率"),
+    "whistle_on_time_rate": ("Whistle reports on time", "吹哨按时报到率"),
+    "proactive_share": ("Found before a complaint", "主动发现占比"),
+    "share_closed_in_community": ("Closed in the community", "社区办结占比"),
+    "backlog": ("Backlog", "积压工单"),
+}
+
+# metrics as they read inside a finding's sentence
+NOUNS = {
+    "response_rate": ("response rate", "响应率"),
+    "resolution_rate": ("resolution rate", "解决率"),
+    "satisfaction_rate": ("satisfaction rate", "满意率"),
+    "completion_rate": ("share completed in time", "按时办结率"),
+    "mean_response_h": ("mean time to respond", "平均响应时间"),
+    "mean_resolve_h": ("mean time to resolve", "平均办结时间"),
+    "hotline_mean_wait_min": ("mean hotline wait", "热线平均等待时间"),
+    "hotline_abandon_rate": ("hotline abandonment rate", "热线放弃率"),
+    "whistle_on_time_rate": ("share of whistle reports on time", "吹哨按时报到率"),
+    "proactive_share": ("share found before a complaint", "主动发现占比"),
+}
+
+# (English, Chinese) names of the parameters variants usually change; others show their dotted path
+PARAMETERS = {
+    "grid.households": ("households per grid", "每个网格户数"),
+    "grid.patrol_every": ("days between grid patrols", "网格巡查间隔（天）"),
+    "grid.home_visit_target": ("home-visit target", "入户走访目标"),
+    "grid.data_chores_share": ("grid workers' time on data chores", "网格员填报事务时间占比"),
+    "grid.workers_per_grid": ("grid workers per grid", "每个网格网格员数"),
+    "whistle.report_timeout": ("whistle report limit", "吹哨报到时限"),
+    "whistle.assessment.enabled": ("double assessment of departments", "双考核"),
+    "whistle.assessment.weight": ("weight of the street's rating in the appraisal", "街道评价在考核中的权重"),
+    "forces.all_on_call": ("every force on call from the district (none stationed)", "力量全部由区里派出（不下沉街道）"),
+    "dispatch.mode": ("dispatch", "派单方式"),
+    "dispatch.accuracy": ("dispatch accuracy", "派单准确率"),
+    "hotline.agents": ("hotline agents", "热线坐席数"),
+    "hotline.lines": ("hotline lines", "热线线路数"),
+    "consultation.knowledge_base_coverage": ("knowledge-base coverage", "知识库覆盖率"),
+    "levels.A.escalate_after": ("time in the community before escalation", "社区层级升级时限"),
+    "levels.B.escalate_after": ("time in the street before escalation", "街道层级升级时限"),
+    "levels.C.escalate_after": ("time in the district before escalation", "区级升级时限"),
+    "topics.enabled": ("monthly topics", "每月一题"),
+    "ranking.pressure.enabled": ("pressure on the bottom-ranked streets", "排名后进街道点名压力"),
+    "ranking.pressure.gaming": ("share of rushed closures under pressure", "压力下突击结案比例"),
+    "organisation.community_cap": ("largest community (households)", "社区规模上限（户）"),
+    "volunteers.per_1000_households": ("volunteers per 1,000 households", "每千户志愿者数"),
+    "horizon": ("simulated time", "模拟时长"),
+    "warmup": ("warm-up", "预热期"),
+}
+
+VALUES = {True: ("on", "开启"), False: ("off", "关闭"), None: ("none", "无"),
+          "street": ("to the street", "派至街道"), "precise": ("precise, straight to the department", "精准派单")}
+
+STRINGS = {
+    # figures
+    "rates_title": ("Service rates by variant (mean and 95% CI over replications)",
+                    "各方案服务指标（重复实验均值及95%置信区间）"),
+    "share_pct": ("share (%)", "比例（%）"),
+    "differences_title": ("Difference from base (variant minus base, 95% CI)", "与基准方案之差（方案减基准，95%置信区间）"),
+    "difference_unit": ("difference\n({unit})", "差值\n（{unit}）"),
+    "paired_ci": ("paired 95% CI", "配对95%置信区间"),
+    "unpaired_ci": ("unpaired (Welch) 95% CI", "非配对（Welch）95%置信区间"),
+    "timeseries_title": ("Daily backlog and hotline wait (line: mean, band: 95% of replications)",
+                         "每日积压与热线等待（线：均值，带：95%的重复实验）"),
+    "open_tickets": ("open tickets at end of day", "日末未结工单数"),
+    "wait_minutes": ("mean wait (minutes)", "平均等待（分钟）"),
+    "simulated_day": ("simulated day", "模拟天数"),
+    "warmup_excluded": ("warm-up (excluded)", "预热期（不计入）"),
+    "funnel_title": ("Where tickets are closed (share of closed tickets)", "工单在哪一级办结（占已办结工单比例）"),
+    "closed_share": ("share of closed tickets (%)", "占已办结工单比例（%）"),
+    "variant": ("variant", "方案"),
+    "level_A": ("community (A)", "社区（A）"),
+    "level_B": ("street (B)", "街道（B）"),
+    "level_C": ("district (C)", "区（C）"),
+    "level_D": ("city (D)", "市（D）"),
+    "ranks_title": ("Monthly street ranking, {variant} (mean rank over replications)",
+                    "街道月度排名，{variant}（重复实验平均名次）"),
+    "month": ("simulated month (1 = first)", "模拟月份（1 = 第一个月）"),
+    "street": ("street", "街道"),
+    "rank": ("rank (1 = best)", "名次（1 = 最好）"),
+    "durations_title": ("How long tickets take (all replications pooled; dashed: time limits)",
+                        "工单用时分布（合并全部重复实验；虚线：时限）"),
+    "response_panel": ("Time to first response", "首次响应用时"),
+    "resolve_panel": ("Time to close", "办结用时"),
+    "elapsed": ("time since the ticket (log scale)", "自立单起的时间（对数刻度）"),
+    "share_within": ("share of tickets within (%)", "在此时间内的工单比例（%）"),
+    "limit": ("{name} limit", "{name}时限"),
+    "map_title": ("Grids of {variant}, by street and community (one square a grid, mean over replications)",
+                  "{variant}的网格，按街道与社区排列（每格一个网格，重复实验均值）"),
+    "per_100": ("requests per 100 households in {days}", "{days}内每百户诉求量"),
+    "found_share": ("share of problems found before a complaint (%)", "投诉前主动发现的问题占比（%）"),
+    "whistle_title": ("Whistle reports: how soon departments arrive, and who is on time",
+                      "吹哨报到：部门多快到场，谁按时"),
+    "report_delay": ("time from the whistle to the report (log scale)", "吹哨至报到用时（对数刻度）"),
+    "share_reports": ("share of reports (%)", "报到比例（%）"),
+    "report_limit": ("report limit {limit}", "报到时限 {limit}"),
+    "on_time_by_force": ("on time, by department ({variant})", "各部门按时报到率（{variant}）"),
+    "on_time_pct": ("reports on time (%)", "按时报到比例（%）"),
+    "stationed": ("stationed at the street (1+4)", "下沉街道（1+4）"),
+    "on_call": ("on call from the district (N)", "区里派出（N）"),
+    "agents_title": ("Hotline agents: abandonment and waiting (mean and 95% CI)", "热线坐席：放弃率与等待（均值及95%置信区间）"),
+    "agents": ("hotline agents", "热线坐席数"),
+    "abandon_pct": ("calls abandoned (%)", "放弃的来电（%）"),
+    # units
+    "points": ("percentage points", "个百分点"),
+    "hours": ("hours", "小时"),
+    "minutes": ("minutes", "分钟"),
+    "days": ("days", "天"),
+    "count": ("count", "数量"),
+    # findings
+    "raises": ("{variant} raises the {metric} by {value} {unit} (95% CI {low} to {high}).",
+               "{variant}使{metric}提高{value}{unit}（95%置信区间 {low} 至 {high}）。"),
+    "lowers": ("{variant} lowers the {metric} by {value} {unit} (95% CI {low} to {high}).",
+               "{variant}使{metric}降低{value}{unit}（95%置信区间 {low} 至 {high}）。"),
+    "no_clear": ("{variant}: no clear difference in the {metric} (95% CI {low} to {high} {unit} spans zero).",
+                 "{variant}对{metric}无明显影响（95%置信区间 {low} 至 {high}{unit}，包含零）。"),
+    "no_clear_many": ("{variant}: no clear difference in the {metrics}.", "{variant}对{metrics}无明显影响。"),
+    "and": (" and ", "和"),
+    "list_sep": (", ", "、"),
+    "change": ("{name}: {base} → {value}", "{name}：{base} → {value}"),
+    "no_change": ("no parameter differs from the base", "与基准方案参数相同"),
+    # report
+    "report_title": ("gridgov report: {scenario}", "gridgov 报告：{scenario}"),
+    "lead": ("{variants} simulated with common random numbers: replication r of every variant sees the same "
+             "residents and problems, so differences are the policies' doing. {replications} replications of "
+             "{horizon}, the first {warmup} excluded as warm-up.",
+             "{variants}个方案采用共同随机数模拟：各方案的第r次重复面对相同的居民和问题，差异即来自政策本身。"
+             "每个方案重复{replications}次，每次模拟{horizon}，前{warmup}为预热期，不计入指标。"),
+    "headline": ("Headline metrics (mean and 95% CI over replications)", "主要指标（重复实验均值及95%置信区间）"),
+    "findings": ("Findings: each variant against the base", "主要发现：各方案与基准方案相比"),
+    "findings_note": ("Paired differences over the same replications; a difference whose 95% interval spans zero is "
+                      "reported as no clear difference.",
+                      "按相同重复实验配对比较；95%置信区间包含零的差异视为无明显差异。"),
+    "no_findings": ("One scenario only: nothing to compare.", "仅有一个情景，无可比较的方案。"),
+    "changes": ("What each variant changes from the base", "各方案相对基准方案的参数变化"),
+    "figures": ("Figures", "图表"),
+    "provenance": ("Provenance", "来源信息"),
+    "mean_ci": ("{mean} ({low} to {high})", "{mean}（{low} 至 {high}）"),
+    "prov_version": ("gridgov version", "gridgov 版本"),
+    "prov_scenario": ("scenario", "情景"),
+    "prov_seed": ("seed", "随机种子"),
+    "prov_replications": ("replications per variant", "每个方案重复次数"),
+    "prov_horizon": ("simulated time (warm-up)", "模拟时长（预热期）"),
+    "prov_started": ("run started", "运行开始时间"),
+    "prov_code": ("model code hash", "模型代码哈希"),
+    "prov_engine": ("ran on", "运行环境"),
+    "prov_files": ("reproduce", "复现"),
+    "reproduce": ("scenario.resolved.yaml and manifest.csv in this folder rerun every replication bit for bit",
+                  "本文件夹中的 scenario.resolved.yaml 与 manifest.csv 可逐位复现每次重复实验"),
+}
+
+FIGURE_CAPTIONS = {
+    "rates": ("The three rates residents are asked about, and completion within the time limit, for each variant.",
+              "居民评价的三项比率及按时办结率，按方案列出。"),
+    "differences": ("Each variant minus the base. Dark bar: paired interval; grey: the unpaired interval, wider "
+                    "because it ignores that both saw the same problems.",
+                    "各方案减基准方案之差。深色：配对区间；灰色：非配对区间（未利用相同问题，故更宽）。"),
+    "durations": ("Share of tickets answered and closed within a given time; the dashed lines are the time "
+                  "limits of the urgency classes.",
+                  "在给定时间内得到响应和办结的工单比例；虚线为各紧急程度的时限。"),
+    "timeseries": ("Open tickets and hotline waiting day by day; the grey days are the warm-up.",
+                   "每日未结工单与热线等待；灰色部分为预热期。"),
+    "funnel": ("The level at which tickets are closed: community (A), street (B), district (C), city (D).",
+               "工单办结的层级：社区（A）、街道（B）、区（C）、市（D）。"),
+    "ranks": ("Each street's monthly rank in the base scenario (green: near the top).",
+              "基准方案中各街道的月度排名（绿色靠前）。"),
+    "grid-map": ("Every grid of the base scenario as a square, grouped by community and street.",
+                 "基准方案的每个网格为一格，按社区和街道排列。"),
+    "whistle": ("When departments report after a whistle, against the limit, and who reports on time.",
+                "吹哨后各部门的报到时间与时限，以及各部门的按时率。"),
+    "agents": ("Hotline abandonment and mean wait as the number of agents changes.",
+               "热线放弃率和平均等待随坐席数的变化。"),
+}
+
+URGENCY = {"emergency": ("emergency", "紧急"), "utility": ("utility", "水电气热"),
+           "ordinary": ("ordinary", "一般"), "complex": ("complex", "复杂")}
+
+FORCES = {"urban_management": ("urban management", "城管"), "police": ("police", "公安"), "fire": ("fire", "消防"),
+          "traffic": ("traffic", "交通"), "market_regulation": ("market regulation", "市场监管"),
+          "housing": ("housing", "住建"), "planning": ("planning", "规划"), "parks": ("parks", "园林"),
+          "ecology": ("ecology", "生态环境"), "culture": ("culture", "文化")}
+
+DURATION_UNITS = {"min": ("min", "分钟"), "h": ("h", "小时"), "d": ("d", "天")}
+
+
+class Text:
+    """The words of one language; ``text("key", name=...)`` fills a template."""
+
+    def __init__(self, lang: str = "en"):
+        if lang not in LANGS:
+            raise ValueError(f"unknown language '{lang}': choose one of {', '.join(LANGS)}")
+        self.lang, self.index = lang, LANGS.index(lang)
+
+    def __call__(self, key: str, **values) -> str:
+        return STRINGS[key][self.index].format(**values)
+
+    def metric(self, name: str) -> str:
+        """A metric's label; a metric without one shows its name."""
+        return METRICS[name][self.index] if name in METRICS else name
+
+    def noun(self, name: str) -> str:
+        """A metric as it reads in a sentence ("the resolution rate")."""
+        return NOUNS[name][self.index] if name in NOUNS else name
+
+    def caption(self, figure: str) -> str:
+        return FIGURE_CAPTIONS[figure][self.index]
+
+    def parameter(self, path: str) -> str:
+        return PARAMETERS[path][self.index] if path in PARAMETERS else path
+
+    def urgency(self, name: str) -> str:
+        return URGENCY[name][self.index] if name in URGENCY else name
+
+    def force(self, name: str) -> str:
+        """A department (force) by name; one the scenario invented shows its name."""
+        return FORCES[name][self.index] if name in FORCES else name.replace("_", " ")
+
+    def street(self, name: str) -> str:
+        """A generated street name (``street-3``) in this language."""
+        return re.sub(r"^street-(\d+)$", r"街道\1", name) if self.lang == "zh" else name
+
+    def value(self, value) -> str:
+        """A parameter value in words: on/off, none, a duration with its unit in this language."""
+        if isinstance(value, bool) or value is None or (isinstance(value, str) and value in VALUES):
+            return VALUES[value][self.index]
+        if isinstance(value, str):
+            return re.sub(r"(\d+(?:\.\d+)?)(min|h|d)\b", lambda m: m[1] + DURATION_UNITS[m[2]][self.index], value)
+        return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+    def join(self, items: list[str]) -> str:
+        """``a, b and c`` (``a、b和c``)."""
+        if len(items) < 2:
+            return "".join(items)
+        return self("list_sep").join(items[:-1]) + self("and") + items[-1]
