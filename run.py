@@ -2,9 +2,10 @@
 
 Subcommands: ``run`` simulates a scenario and writes a results folder;
 ``compare`` runs a base and its variants with common random numbers and
-reports paired differences; ``sweep`` runs the points of a design;
-``warmup`` plots a daily metric to choose the warm-up; ``validate`` checks a
-scenario file and prints it resolved. Input errors exit with status 2 and a
+reports paired differences, with figures and ``report.html``; ``sweep`` runs
+the points of a design; ``report`` rebuilds figures and report from a
+results folder; ``warmup`` plots a daily metric to choose the warm-up;
+``validate`` checks a scenario file and prints it resolved. Input errors exit with status 2 and a
 one-paragraph message, never a traceback.
 """
 
@@ -103,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
     comp.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                       help="override a parameter in every variant (repeatable)")
     experiment_args(comp, 5)
+    lang_arg(comp)
     comp.set_defaults(handler=cmd_compare)
 
     sweep = sub.add_parser("sweep", help="run a design of parameter values (full factorial, Latin hypercube, "
@@ -132,11 +134,24 @@ def parser() -> argparse.ArgumentParser:
     warm.add_argument("--variant", metavar="NAME", help="which variant or sweep point (default base)")
     warm.set_defaults(handler=cmd_warmup)
 
+    report = sub.add_parser("report", help="rebuild the figures and report.html of a results folder, without "
+                                           "rerunning the simulation")
+    report.add_argument("results", type=Path, metavar="DIR", help="a results folder written by run, compare or sweep")
+    lang_arg(report)
+    report.set_defaults(handler=cmd_report)
+
     validate = sub.add_parser("validate", help="check a scenario file and print it resolved; no simulation")
     scenario_args(validate)
     validate.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
     validate.set_defaults(handler=cmd_validate)
     return top
+
+
+def lang_arg(p: argparse.ArgumentParser) -> None:
+    from analysis.text import LANGS
+
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the figures and report.html: en (default) or zh (Chinese)")
 
 
 def fraction(text: str) -> float:
@@ -319,7 +334,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if runs.get("base"):
         session.write({**summary_head(base, runs["base"]), **Comparison(scenarios, runs).summary()}, base,
                       [(v, scenarios[v], reps) for v, reps in runs.items()])
-    return session.finish()
+    status = session.finish()
+    if status == 0:
+        session.say(f"wrote {write_report(session.out, args.lang)} and its figures")
+    return status
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    print(f"wrote {write_report(args.results, args.lang)} and its figures in {args.results / 'figures'}")
+    return 0
+
+
+def write_report(folder: Path, lang: str) -> Path:
+    """The figures and report.html of a results folder (see ``analysis.report``)."""
+    from analysis.report import write_report as write
+
+    return write(folder, lang)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -45,8 +46,9 @@ def rates_figure(results: Results, lang: str = "en") -> Figure:
     fig, axes = new_figure(1, len(RATES), text("rates_title"), _size(len(y)))
     for ax, metric in zip(axes, RATES):
         for yi, variant in zip(y, results.variants):
-            stats = results.stats(variant, metric)
-            point(ax, yi, stats["mean"], stats["ci_low"], stats["ci_high"], colours[variant], variant)
+            stats = results.stats(variant, metric)   # a t interval on few replications may pass 100%: cut it
+            low, high = (None if stats[k] is None else min(max(stats[k], 0.0), 1.0) for k in ("ci_low", "ci_high"))
+            point(ax, yi, stats["mean"], low, high, colours[variant], variant)
         ax.set(title=text.metric(metric), yticks=y, ylim=(-0.6, len(y) - 0.4), xlabel=text("share_pct"))
         ax.set_yticklabels(results.variants if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
@@ -67,8 +69,9 @@ def differences_figure(results: Results, metrics: Sequence[str] = DIFFERENCES, l
     for ax, metric in zip(axes, metrics):
         scale, unit = difference_unit(metric)
         for yi, variant in zip(y, variants):
-            d = {k: v * scale for k, v in differences[variant][metric].items() if k != "n"}
-            ax.hlines(yi, d["unpaired_ci_low"], d["unpaired_ci_high"], color="0.65", lw=1.2, zorder=1)
+            d = {k: None if v is None else v * scale for k, v in differences[variant][metric].items() if k != "n"}
+            if d["unpaired_ci_low"] is not None:
+                ax.hlines(yi, d["unpaired_ci_low"], d["unpaired_ci_high"], color="0.65", lw=1.2, zorder=1)
             point(ax, yi, d["mean"], d["ci_low"], d["ci_high"], colours[variant], variant)
         ax.axvline(0, color="black", lw=0.9, zorder=0)
         ax.set(title=text.metric(metric), xlabel=text("difference_unit", unit=text(unit)), yticks=y,
@@ -192,9 +195,9 @@ def grid_map(results: Results, variant: Optional[str] = None, lang: str = "en") 
     for ax, column, label, cmap, formatter in (
             (axes[0], "per_100", text("per_100", days=days), "YlOrRd", None),
             (axes[1], "found", text("found_share"), "YlGnBu", PercentFormatter(1.0, decimals=0))):
-        squares = PatchCollection([Rectangle(xy, 0.9, 0.9) for xy in cells], cmap=cmap, linewidth=0)
+        squares = PatchCollection([Rectangle(xy, 0.9, 0.9) for xy in cells], linewidth=0,
+                                  cmap=colormaps[cmap].with_extremes(bad="0.85"))   # grey: nothing to show
         squares.set_array(per_grid[column].to_numpy(dtype=float))
-        squares.cmap.set_bad("0.85")
         ax.add_collection(squares)
         _street_labels(ax, per_grid, cells, results, text)
         ax.set(xlim=(-1, cells[:, 0].max() + 2), ylim=(cells[:, 1].min() - 1, 1.5), aspect="equal",
@@ -272,6 +275,7 @@ def agents_figure(results: Results, lang: str = "en") -> Figure:
     axes[1].set(ylabel=text("wait_minutes"), title=text.metric("hotline_mean_wait_min"))
     for ax in axes:
         ax.set(xlabel=text("agents"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
     if others:

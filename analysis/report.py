@@ -157,17 +157,19 @@ def provenance_html(results: Results, text: Text) -> str:
 
 def _lead(results: Results, text: Text) -> str:
     scenario = results.scenario
+    warmup = text("lead_warmup", warmup=text.value(format_duration(scenario.warmup))) if scenario.warmup else ""
     return text("lead", variants=len(results.variants), replications=results.summary.get("replications", ""),
-                horizon=text.value(format_duration(scenario.horizon)),
-                warmup=text.value(format_duration(scenario.warmup)))
+                horizon=text.value(format_duration(scenario.horizon)), warmup=warmup)
 
 
 def _mean_ci(stats: dict, metric: str, text: Text) -> str:
-    """``72.5% (72.1 to 72.9)``: rates in percent, times to two decimals."""
+    """``72.5% (72.1 to 72.9)``: rates in percent, times to two decimals; the interval is cut to the values the
+    metric can take (no rate above 100%, nothing below zero), which a t interval on few replications can
+    overshoot."""
     if stats.get("mean") is None:
         return "–"
     rate = metric.endswith(("_rate", "_share"))
-    fmt = (lambda v: f"{100 * v:.1f}") if rate else (lambda v: f"{v:.2f}")
+    fmt = (lambda v: f"{100 * min(max(v, 0.0), 1.0):.1f}") if rate else (lambda v: f"{max(v, 0.0):.2f}")
     mean = fmt(stats["mean"]) + ("%" if rate else "")
     if stats.get("ci_low") is None:
         return mean

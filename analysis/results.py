@@ -47,9 +47,12 @@ class Results:
         return bool(self.summary.get("differences"))
 
     def stats(self, variant: str, metric: str) -> dict:
-        """mean / ci_low / ci_high / n of a metric for a variant (a single run: summary["metrics"])."""
-        by_variant = self.summary.get("variants")
-        return by_variant[variant][metric] if by_variant else self.summary["metrics"][metric]
+        """mean / ci_low / ci_high / n of a metric for a variant, a sweep's point, or a single run."""
+        if "variants" in self.summary:
+            return self.summary["variants"][variant][metric]
+        if "results" in self.summary:
+            return next(r["metrics"][metric] for r in self.summary["results"] if r["point"] == variant)
+        return self.summary["metrics"][metric]
 
     def differences(self) -> dict:
         """Paired differences from the base by variant; ValueError if the folder is not a comparison."""
@@ -83,6 +86,8 @@ def load_results(folder: Path) -> Results:
     or one of ``REQUIRED`` is missing.
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        raise ScenarioError("does not exist; give a results folder written by run, compare or sweep", folder, "DIR")
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
     if missing:
         raise ScenarioError(

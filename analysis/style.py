@@ -13,6 +13,7 @@ import functools
 import importlib.metadata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Optional
 
 import matplotlib
 from matplotlib import font_manager
@@ -99,9 +100,11 @@ def save(fig: Figure, folder: Path, name: str) -> list[Path]:
     return paths
 
 
-def point(ax, at: float, mean: float, low: float, high: float, colour: str, label: str,
+def point(ax, at: float, mean: float, low: Optional[float], high: Optional[float], colour: str, label: str,
           vertical: bool = False) -> None:
-    """A mean as a dot with its 95% interval as a bar, labelled with the variant."""
+    """A mean as a dot with its 95% interval as a bar (none with a single replication), labelled with the
+    variant."""
+    low, high = (mean if bound is None else bound for bound in (low, high))
     xy, err = ((at, mean), "yerr") if vertical else ((mean, at), "xerr")
     ax.errorbar(*xy, **{err: [[mean - low], [high - mean]]}, fmt="o", color=colour, ms=8,
                 elinewidth=2.2, capsize=4, label=label, zorder=3)

@@ -144,11 +144,12 @@ STRINGS = {
     "no_change": ("no parameter differs from the base", "与基准方案参数相同"),
     # report
     "report_title": ("gridgov report: {scenario}", "gridgov 报告：{scenario}"),
-    "lead": ("{variants} simulated with common random numbers: replication r of every variant sees the same "
-             "residents and problems, so differences are the policies' doing. {replications} replications of "
-             "{horizon}, the first {warmup} excluded as warm-up.",
+    "lead": ("{variants} variants simulated with common random numbers: replication r of every variant sees the "
+             "same residents and problems, so differences are the policies' doing. {replications} replications of "
+             "{horizon} each{warmup}.",
              "{variants}个方案采用共同随机数模拟：各方案的第r次重复面对相同的居民和问题，差异即来自政策本身。"
-             "每个方案重复{replications}次，每次模拟{horizon}，前{warmup}为预热期，不计入指标。"),
+             "每个方案重复{replications}次，每次模拟{horizon}{warmup}。"),
+    "lead_warmup": (", the first {warmup} left out of the metrics as warm-up", "，前{warmup}为预热期，不计入指标"),
     "headline": ("Headline metrics (mean and 95% CI over replications)", "主要指标（重复实验均值及95%置信区间）"),
     "findings": ("Findings: each variant against the base", "主要发现：各方案与基准方案相比"),
     "findings_note": ("Paired differences over the same replications; a difference whose 95% interval spans zero is "

@@ -10,13 +10,12 @@ from matplotlib.colors import to_hex
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from analysis import figures, style
+from analysis import figures, report, style
 from analysis.results import load_results
 from sim.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = [figures.rates_figure, figures.differences_figure, figures.timeseries_figure,
-           figures.funnel_figure, figures.rank_heatmap]
+FIGURES = [plot for name, plot, _ in report.FIGURES if name != "agents"]
 
 
 def _run(*args: str) -> None:
@@ -28,6 +27,14 @@ def comparison(tmp_path_factory):
     out = tmp_path_factory.mktemp("compare")
     _run("compare", "scenarios/teaching_street.yaml", "--set", "horizon=10d", "-r", "3",
          "--variant", "grid-300", "--variant", "more-agents", "--out", str(out))
+    return load_results(out)
+
+
+@pytest.fixture(scope="module")
+def agents_sweep(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep")
+    _run("sweep", "scenarios/teaching_street.yaml", "--vary", "hotline.agents=1,2,3", "--set", "hotline.lines=8",
+         "--set", "horizon=7d", "-r", "3", "--out", str(out))
     return load_results(out)
 
 
@@ -46,11 +53,43 @@ def test_results_load_variants_base_first(comparison):
     assert str(comparison.timeseries["date"].dtype).startswith("datetime64")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("plot", FIGURES, ids=lambda f: f.__name__)
-def test_every_figure_draws_something(comparison, plot):
-    fig = plot(comparison)
+def test_every_figure_draws_something(comparison, plot, lang):
+    fig = plot(comparison, lang=lang)
     assert isinstance(fig, Figure)
     assert _pixels(fig).std() > 5
+
+
+def test_agents_figure_draws_abandonment_and_wait_against_agents(agents_sweep):
+    fig = figures.agents_figure(agents_sweep)
+    assert _pixels(fig).std() > 5
+    abandon, wait = fig.axes[:2]
+    x, y = abandon.lines[0].get_data()
+    assert list(x) == [1, 2, 3]
+    assert y[0] > y[-1]   # more agents, fewer calls abandoned
+    assert "agents" in abandon.get_xlabel() and "%" in abandon.get_ylabel() and "minutes" in wait.get_ylabel()
+
+
+def test_agents_figure_needs_an_agents_sweep(comparison):
+    with pytest.raises(ValueError, match="hotline.agents"):
+        figures.agents_figure(comparison)
+
+
+def test_every_axis_has_a_unit_or_names_its_categories(comparison):
+    for name, plot, applies in report.FIGURES:
+        if name == "agents" or not applies(comparison):
+            continue
+        for ax in plot(comparison).axes:
+            if not (len(ax.get_xticks()) or len(ax.get_yticks())):   # a map: its colour bar has the unit
+                continue
+            labelled = ax.get_xlabel() or ax.get_ylabel()
+            assert labelled, f"{name}: an axis without a label"
+
+
+def _line_colours(fig: Figure) -> dict[str, str]:
+    return {line.get_label(): to_hex(line.get_color()) for ax in fig.axes for line in ax.get_lines()
+            if not line.get_label().startswith("_")}
 
 
 def test_palette_is_fixed_and_shared_between_figures(comparison):
@@ -59,7 +98,12 @@ def test_palette_is_fixed_and_shared_between_figures(comparison):
     assert colours["base"] == "#4d4d4d" and len(set(colours.values())) == 3
     for plot in (figures.rates_figure, figures.differences_figure):
         drawn = _errorbar_colours(plot(comparison))
-        assert drawn and all(colours[variant] == colour for variant, colour in drawn.items())
+        assert set(drawn) == set(comparison.variants) - ({"base"} if plot is figures.differences_figure else set())
+        assert all(colours[variant] == colour for variant, colour in drawn.items())
+    for plot in (figures.timeseries_figure, figures.durations_figure, figures.whistle_figure):
+        drawn = _line_colours(plot(comparison))
+        assert set(drawn) == set(comparison.variants)
+        assert all(colours[variant] == colour for variant, colour in drawn.items())
 
 
 def test_palette_has_distinct_colours_beyond_tab10():
