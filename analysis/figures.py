@@ -103,7 +103,7 @@ def durations_figure(results: Results, lang: str = "en") -> Figure:
                         rotation=90, ha="right", va="bottom", fontsize=FONTSIZE - 2)
         ax.set(title=text(panel), xlabel=text("elapsed"), ylabel=text("share_within"), ylim=(0, 1.02))
         _duration_axis(ax, text)
-    axes[0].legend(loc="upper left", frameon=False)
+    _variant_legend(fig, axes[0], "upper left")
     return fig
 
 
@@ -127,7 +127,7 @@ def timeseries_figure(results: Results, lang: str = "en") -> Figure:
         ax.set(title=text.metric(metric), xlabel=text("simulated_day"), ylabel=text(unit))
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
-    axes[0].legend(loc="upper left", frameon=False)
+    _variant_legend(fig, axes[0], "upper left")
     return fig
 
 
@@ -230,7 +230,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
                           fontsize=FONTSIZE - 2)
     left.set(xlabel=text("report_delay"), ylabel=text("share_reports"), ylim=(0, 1.02))
     _duration_axis(left, text)
-    left.legend(loc="upper left", frameon=False)
+    _variant_legend(fig, left, "upper left")
     forces = results.departments[results.departments["variant"] == results.variants[0]]
     forces = forces.groupby(["force", "on_call"], sort=False)[["reports", "on_time"]].sum().reset_index()
     forces = forces[forces["reports"] > 0].sort_values(["on_call", "force"])
@@ -292,6 +292,15 @@ def difference_unit(metric: str) -> tuple[float, str]:
         if metric.endswith(suffix):
             return (100.0 if unit == "points" else 1.0), unit
     return 1.0, "count"
+
+
+def _variant_legend(fig: Figure, ax, where: str, inside: int = 6) -> None:
+    """The variants' legend: inside the panel when there are few, down the figure's right side otherwise."""
+    handles, labels = ax.get_legend_handles_labels()
+    if len(handles) <= inside:
+        ax.legend(handles, labels, loc=where, frameon=False)
+    else:
+        fig.legend(handles, labels, loc="outside right upper", frameon=False, fontsize=FONTSIZE - 2)
 
 
 def _size(rows: int) -> tuple[float, float]:

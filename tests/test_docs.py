@@ -58,6 +58,12 @@ def test_readme_command_runs(command, tmp_path):
         args = [a for i, a in enumerate(args) if a != "--out" and (i == 0 or args[i - 1] != "--out")]
         args += ["--set", "horizon=2d", "--set", "warmup=0", *SMALL.get(args[2], []), "--replications", "2",
                  "--out", str(tmp_path / "out"), "--quiet"]
+    if args[1] == "report":  # needs a comparison's folder: make a small one
+        made = subprocess.run([sys.executable, "run.py", "compare", "scenarios/teaching_street.yaml", "-r", "2",
+                               "--set", "horizon=3d", "--variant", "grid-300", "--out", str(tmp_path / "made"),
+                               "--quiet"], cwd=ROOT, timeout=300)
+        assert made.returncode == 0
+        args[2] = str(tmp_path / "made")
     if args[1] == "warmup":  # needs a results folder: make one
         made = subprocess.run([sys.executable, "run.py", "run", "scenarios/teaching_street.yaml", "-r", "2",
                                "--out", str(tmp_path / "made"), "--quiet"], cwd=ROOT, timeout=300)

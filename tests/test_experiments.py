@@ -94,6 +94,13 @@ def test_warmup_leaves_out_the_requests_that_appear_before_it():
     assert warm.metrics["satisfaction_rate"] == pytest.approx(after["satisfied"].astype(bool).mean())
     assert list(warm.timeseries["warmup"]) == [True] * 4 + [False] * 8
     assert warm.timeseries.drop(columns="warmup").equals(cold.timeseries.drop(columns="warmup"))
+    # the figures' tables measure the same requests as the metrics
+    assert warm.grids["requests"].sum() == warm.metrics["requests"]
+    measured = warm.issues[warm.issues["appeared_min"] >= 4 * 1440]
+    resolve = warm.distributions[warm.distributions["measure"] == "resolve"]["count"].sum()
+    assert resolve == measured["closed_min"].notna().sum() < cold.issues["closed_min"].notna().sum()
+    reports = warm.departments[["reports", "on_time"]].sum()
+    assert reports["on_time"] / reports["reports"] == pytest.approx(warm.metrics["whistle_on_time_rate"])
 
 
 def test_warmup_must_leave_time_to_measure():

@@ -454,6 +454,33 @@ def test_tables_agree_with_records(params):
         assert grid in grids[(street, community)]
 
 
+@SETTINGS
+@given(cases())
+def test_grid_duration_and_department_tables_agree_with_records(params):
+    scenario, result = run(params)
+    r = result.issues
+    city = build_city(scenario)
+    grids = result.grids.set_index("grid")
+    assert list(grids.index) == list(range(city.grids))
+    for community in city.communities:
+        sizes = grids.loc[community.first_grid:community.first_grid + community.grids - 1, "households"]
+        assert sizes.sum() == community.households and sizes.max() - sizes.min() <= 1
+    problems = r[r["kind"] == "problem"]
+    first_time = problems[problems["repeat"] == 0]
+    for column, rows in (("requests", r), ("first_time", first_time), ("proactive", first_time[first_time["proactive"]])):
+        counted = rows["grid"].value_counts().reindex(grids.index, fill_value=0)
+        assert (grids[column] == counted).all(), column
+    totals = result.distributions.groupby("measure")["count"].sum()
+    assert totals.get("response", 0) == r["response_min"].notna().sum()
+    assert totals.get("resolve", 0) == r["closed_min"].notna().sum()
+    assert totals.get("report", 0) == r["whistle_reports"].sum()
+    assert (result.distributions["low_min"] < result.distributions["high_min"]).all()
+    departments = result.departments
+    assert departments["reports"].sum() == r["whistle_reports"].sum()
+    assert departments["on_time"].sum() == (r["whistle_reports"] - r["whistle_late"]).sum()
+    assert set(departments["force"]) == set(scenario.forces.stationed) | set(scenario.forces.on_call)
+
+
 # --- the schema accepts only what the model can run ---------------------------------------------
 
 def test_category_without_forces_is_refused_or_runs():
