@@ -25,7 +25,8 @@ from pathlib import Path
 EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED = 2, 1, 130
 RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv",
                 "distributions.csv", "departments.csv", "grids.csv", "scenario.resolved.yaml", "issues.parquet",
-                "provenance.json", "manifest.csv", "sensitivity.csv", "design.json", "report.html", "figures")
+                "provenance.json", "manifest.csv", "sensitivity.csv", "design.json", "report.html")
+LANGS = ("en", "zh")  # analysis.text.LANGS, spelled out so that building the parser imports nothing
 PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
 MAX_REPLICATIONS = 100
 SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", "mean_resolve_h",
@@ -148,8 +149,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def lang_arg(p: argparse.ArgumentParser) -> None:
-    from analysis.text import LANGS
-
     p.add_argument("--lang", choices=LANGS, default="en",
                    help="language of the figures and report.html: en (default) or zh (Chinese)")
 
@@ -446,11 +445,24 @@ def prepare_out(out: Path, fresh: bool = False) -> None:
         raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
                             out, "--out") from None
     for stale in RESULT_FILES:  # a reused folder must not mix this run with an earlier one
-        remove(out / stale)
+        (out / stale).unlink(missing_ok=True)
+    remove_figures(out / "figures")
     if fresh:
         from sim.store import FOLDER
 
         remove(out / FOLDER)
+
+
+def remove_figures(folder: Path) -> None:
+    """Delete the figures gridgov draws (the report's and Welch's plots), and the folder if that empties it;
+    anything else a user keeps there stays."""
+    from analysis.report import FIGURES
+
+    names = [f"{name}.{suffix}" for name, _plot, _applies in FIGURES for suffix in ("png", "svg")]
+    for path in [folder / name for name in names] + list(folder.glob("warmup-*.png")):
+        path.unlink(missing_ok=True)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Statistics, comparisons and (in later releases) plots and reports built from results.
+"""Statistics, comparisons, figures and reports built from results.
 
 Nothing here runs SimPy: it works on the metrics and tables that ``sim``
 returns or writes to a results folder.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from typing import Optional
 
@@ -29,7 +30,7 @@ from sim.durations import format_duration
 from .results import Results
 from .stats import mean_ci
 from .style import FIGSIZE, FONTSIZE, LEVEL_COLOURS, WARMUP_COLOUR, colour_ticks, house_style, new_figure, palette, point
-from .text import Text
+from .text import Text, difference_unit
 
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate")
 DIFFERENCES = ("response_rate", "resolution_rate", "satisfaction_rate", "mean_resolve_h")
@@ -49,7 +50,8 @@ def rates_figure(results: Results, lang: str = "en") -> Figure:
             stats = results.stats(variant, metric)   # a t interval on few replications may pass 100%: cut it
             low, high = (None if stats[k] is None else min(max(stats[k], 0.0), 1.0) for k in ("ci_low", "ci_high"))
             point(ax, yi, stats["mean"], low, high, colours[variant], variant)
-        ax.set(title=text.metric(metric), yticks=y, ylim=(-0.6, len(y) - 0.4), xlabel=text("share_pct"))
+        ax.set(title=_panel_title(text.metric(metric)), yticks=y, ylim=(-0.6, len(y) - 0.4),
+               xlabel=text("share_pct"))
         ax.set_yticklabels(results.variants if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
@@ -74,7 +76,8 @@ def differences_figure(results: Results, metrics: Sequence[str] = DIFFERENCES, l
                 ax.hlines(yi, d["unpaired_ci_low"], d["unpaired_ci_high"], color="0.65", lw=1.2, zorder=1)
             point(ax, yi, d["mean"], d["ci_low"], d["ci_high"], colours[variant], variant)
         ax.axvline(0, color="black", lw=0.9, zorder=0)
-        ax.set(title=text.metric(metric), xlabel=text("difference_unit", unit=text(unit)), yticks=y,
+        axis_unit = text("points_axis") if unit == "points" else text(unit)
+        ax.set(title=_panel_title(text.metric(metric)), xlabel=text("difference_unit", unit=axis_unit), yticks=y,
                ylim=(-0.6, len(y) - 0.4))
         ax.set_yticklabels(variants if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
@@ -91,9 +94,10 @@ def durations_figure(results: Results, lang: str = "en") -> Figure:
     text = Text(lang)
     fig, axes = new_figure(1, 2, text("durations_title"))
     limits = results.scenario.time_limits
+    tickets = results.replications.groupby("variant")["tickets"].sum()   # open tickets never reach 100%
     for ax, measure, panel, kind in ((axes[0], "response", "response_panel", "response"),
                                      (axes[1], "resolve", "resolve_panel", "completion")):
-        _ecdfs(ax, results, measure)
+        _ecdfs(ax, results, measure, tickets)
         by_limit: dict[float, list[str]] = {}
         for name, limit in limits.items():
             by_limit.setdefault(getattr(limit, kind), []).append(text.urgency(name))
@@ -117,10 +121,10 @@ def timeseries_figure(results: Results, lang: str = "en") -> Figure:
     warm = ts.loc[ts["warmup"].astype(bool), "day"] if "warmup" in ts else pd.Series(dtype=float)
     for ax, (metric, unit) in zip(axes, panels):
         if len(warm):
-            ax.axvspan(ts["day"].min() - 0.5, warm.max() + 0.5, color=WARMUP_COLOUR, zorder=0,
+            ax.axvspan(ts["day"].min() + 0.5, warm.max() + 1.5, color=WARMUP_COLOUR, zorder=0,
                        label=text("warmup_excluded"))
-        for variant in results.variants:   # bands under every line, lines on top
-            daily = ts[ts["variant"] == variant].groupby("day")[metric]
+        for variant in results.variants:   # bands under every line, lines on top; days counted from 1
+            daily = ts[ts["variant"] == variant].groupby(ts["day"] + 1)[metric]
             ax.fill_between(daily.mean().index, daily.quantile(0.025), daily.quantile(0.975),
                             color=colours[variant], alpha=0.15, lw=0, zorder=1)
             ax.plot(daily.mean(), color=colours[variant], lw=2, label=variant, zorder=2)
@@ -139,7 +143,8 @@ def funnel_figure(results: Results, lang: str = "en") -> Figure:
     fig, (ax,) = new_figure(1, 1, text("funnel_title"), _size(len(y)))
     left = np.zeros(len(y))
     for level, colour in zip(LEVELS, LEVEL_COLOURS):
-        share = np.array([results.stats(v, f"share_closed_{level}")["mean"] for v in results.variants])
+        share = np.array([results.stats(v, f"share_closed_{level}")["mean"] for v in results.variants], dtype=float)
+        share = np.nan_to_num(share)   # nothing closed yet: an empty bar
         bars = ax.barh(y, share, left=left, color=colour, label=text(f"level_{level}"), height=0.6)
         ax.bar_label(bars, labels=[f"{s:.0%}" if s >= 0.05 else "" for s in share],
                      label_type="center", fontsize=FONTSIZE - 1)
@@ -218,10 +223,10 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
     fig, (left, right) = new_figure(1, 2, text("whistle_title"))
     colours = palette(results.variants)
     _ecdfs(left, results, "report")
-    base_limit = results.scenario.whistle.report_timeout or results.scenario.whistle.reference_timeout
+    base_limit = results.report_limit(results.variants[0])
     drawn = set()
     for variant in results.variants:
-        limit = results.report_limit(variant, base_limit)
+        limit = results.report_limit(variant)
         if limit not in drawn:
             drawn.add(limit)
             left.axvline(limit, color=colours[variant] if limit != base_limit else "black", ls="--", lw=1.2)
@@ -234,6 +239,8 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
     forces = results.departments[results.departments["variant"] == results.variants[0]]
     forces = forces.groupby(["force", "on_call"], sort=False)[["reports", "on_time"]].sum().reset_index()
     forces = forces[forces["reports"] > 0].sort_values(["on_call", "force"])
+    if forces.empty:
+        raise ValueError(f"no whistle was blown in the measured period of {results.variants[0]} in {results.folder}")
     share = forces["on_time"] / forces["reports"]
     y = np.arange(len(forces))[::-1]
     right.barh(y, share, color=[ON_CALL_COLOUR if c else STATIONED_COLOUR for c in forces["on_call"]], height=0.6)
@@ -256,18 +263,17 @@ def agents_figure(results: Results, lang: str = "en") -> Figure:
     if AGENTS not in table:
         raise ValueError(f"{results.folder} is not a sweep over {AGENTS} (sweep --vary {AGENTS}=...)")
     others = [c for c in results.swept if c != AGENTS]
-    groups = table.groupby(others, sort=True) if others else [((), table)]
+    groups = list(table.groupby(others, sort=True)) if others else [((), table)]
     fig, axes = new_figure(1, 2, text("agents_title"))
-    colours = palette([str(key) for key, _ in groups])
-    for key, rows in groups:
-        label = ", ".join(f"{k}={v}" for k, v in zip(others, np.atleast_1d(key))) or None
+    shades = colormaps["viridis"](np.linspace(0, 0.85, len(groups)))   # levels of a parameter, not variants
+    for (key, rows), colour in zip(groups, shades):
+        label = ", ".join(f"{text.parameter(k)} = {v}" for k, v in zip(others, np.atleast_1d(key))) or None
         for ax, metric in zip(axes, ("hotline_abandon_rate", "hotline_mean_wait_min")):
             points = [(agents, mean_ci(group[metric])) for agents, group in rows.groupby(AGENTS, sort=True)]
             x = [a for a, _ in points]
             mean = np.array([ci["mean"] for _, ci in points], dtype=float)
             low = np.array([ci["ci_low"] if ci["ci_low"] is not None else ci["mean"] for _, ci in points], float)
             high = np.array([ci["ci_high"] if ci["ci_high"] is not None else ci["mean"] for _, ci in points], float)
-            colour = colours[str(key)] if others else colours[str(())]
             ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
             ax.plot(x, mean, "o-", color=colour, lw=2, label=label)
     axes[0].set(ylabel=text("abandon_pct"), title=text.metric("hotline_abandon_rate"))
@@ -285,13 +291,9 @@ def agents_figure(results: Results, lang: str = "en") -> Figure:
 
 # shared bits ---------------------------------------------------------------
 
-def difference_unit(metric: str) -> tuple[float, str]:
-    """Factor and unit (a key of ``analysis.text``) for a difference: rates in percentage points."""
-    for suffix, unit in (("_rate", "points"), ("_share", "points"), ("_h", "hours"), ("_min", "minutes"),
-                         ("_days", "days")):
-        if metric.endswith(suffix):
-            return (100.0 if unit == "points" else 1.0), unit
-    return 1.0, "count"
+def _panel_title(title: str) -> str:
+    """A title on two lines if too long for one of four panels."""
+    return textwrap.fill(title, 20)
 
 
 def _variant_legend(fig: Figure, ax, where: str, inside: int = 6) -> None:
@@ -308,15 +310,24 @@ def _size(rows: int) -> tuple[float, float]:
     return FIGSIZE[0], max(FIGSIZE[1], 2.4 + 0.3 * rows)
 
 
-def _ecdfs(ax, results: Results, measure: str) -> None:
-    """One ECDF per variant of a duration, all replications pooled, from the binned histograms."""
+def _ecdfs(ax, results: Results, measure: str, totals: Optional[pd.Series] = None) -> None:
+    """One ECDF per variant of a duration, all replications pooled, from the binned histograms: the share
+    rises across each bin (straight on the log axis) and stays flat over empty ones. The shares are of
+    ``totals[variant]`` if given (tickets, of which some are never done), else of the durations counted."""
     table = results.distributions
     colours = palette(results.variants)
     for variant in results.variants:
         rows = table[(table["variant"] == variant) & (table["measure"] == measure)]
-        bins = rows.groupby("high_min")["count"].sum().sort_index()
-        if bins.sum() > 0:
-            ax.plot(bins.index, bins.cumsum() / bins.sum(), color=colours[variant], lw=2, label=variant)
+        bins = rows.groupby(["low_min", "high_min"])["count"].sum().sort_index()
+        total = bins.sum() if totals is None else totals.get(variant, 0)
+        if bins.sum() == 0 or total == 0:
+            continue
+        after = bins.cumsum().to_numpy() / total
+        before = np.concatenate([[0.0], after[:-1]])
+        lows, highs = (bins.index.get_level_values(level).to_numpy() for level in ("low_min", "high_min"))
+        x = np.column_stack([np.maximum(lows, 1.0), highs]).ravel()   # the first bin: under a minute
+        y = np.column_stack([np.where(lows < 1.0, after, before), after]).ravel()
+        ax.plot(x, y, color=colours[variant], lw=2, label=variant)
 
 
 def _duration_axis(ax, text: Text) -> None:

@@ -34,7 +34,7 @@ FIGURES: list[tuple[str, Callable[..., Figure], Callable[[Results], bool]]] = [
     ("durations", figures.durations_figure, lambda r: not r.distributions.empty),
     ("timeseries", figures.timeseries_figure, lambda r: not r.timeseries.empty),
     ("funnel", figures.funnel_figure, lambda r: True),
-    ("whistle", figures.whistle_figure, lambda r: not r.departments.empty and not r.distributions.empty),
+    ("whistle", figures.whistle_figure, lambda r: not r.departments.empty and r.departments["reports"].sum() > 0),
     ("ranks", figures.rank_heatmap, lambda r: not r.streets.empty),
     ("grid-map", figures.grid_map, lambda r: not r.grids.empty),
     ("agents", figures.agents_figure, lambda r: figures.AGENTS in r.swept),
@@ -79,11 +79,13 @@ def write_report(folder: Path, lang: str = "en") -> Path:
     ]
     if results.is_comparison:
         body += [f"<h2>{_e(text('changes'))}</h2>", changes_html(results, text)]
+    variant = results.variants[0]
     body.append(f"<h2>{_e(text('figures'))}</h2>")
     for name, png in pictures:
         data = base64.b64encode(png.read_bytes()).decode("ascii")
         body.append(f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
-                    f"<figcaption>{_e(text.caption(name))} (figures/{_e(name)}.png, .svg)</figcaption></figure>")
+                    f"<figcaption>{_e(text.caption(name, variant=variant))} {_e(text('figure_files', name=name))}"
+                    "</figcaption></figure>")
     body += [f"<h2>{_e(text('provenance'))}</h2>", provenance_html(results, text)]
     page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{_e(text('report_title', scenario=results.scenario.name))}</title>\n<style>{CSS}</style>\n"
@@ -98,7 +100,7 @@ def headline_table(results: Results, text: Text) -> str:
     metrics = [m for m in HEADLINE if m in results.replications]
     colours = palette(results.variants)
     values = _swept_values(results)
-    head = "".join(f"<th>{_e(key)}</th>" for key in results.swept)
+    head = "".join(f"<th>{_e(text.parameter(key))}</th>" for key in results.swept)
     rows = []
     for variant in results.variants:
         cells = "".join(f"<td>{_e(values.get(variant, {}).get(key, ''))}</td>" for key in results.swept)
@@ -113,18 +115,20 @@ def headline_table(results: Results, text: Text) -> str:
 def findings_html(results: Results, text: Text) -> str:
     """Per variant, its clear differences from the base and the metrics it leaves unchanged."""
     if not results.is_comparison:
-        return f"<p>{_e(text('no_findings'))}</p>"
+        return f"<p>{_e(text('no_findings_sweep' if results.swept else 'no_findings'))}</p>"
     parts = [f'<p class="note">{_e(text("findings_note"))}</p>', "<ul>"]
     for variant, differences in ((v, results.differences()[v]) for v in results.variants
                                  if v in results.differences()):
         for item in variant_findings(variant, differences, text):
-            kind = "unclear" if not item.clear else "better" if item.better else "worse"
+            kind = ("better" if item.better else "worse") if item.clear else "unclear"
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
     return "\n".join(parts + ["</ul>"])
 
 
 def changes_html(results: Results, text: Text) -> str:
     """Each variant's parameter differences from the base, in words."""
+    if results.changes(results.variants[0]) is None:
+        return f"<p>{_e(text('changes_unknown'))}</p>"
     rows = []
     for variant in results.variants[1:]:
         changes = results.changes(variant)
@@ -143,11 +147,11 @@ def provenance_html(results: Results, text: Text) -> str:
         ("prov_scenario", f"{scenario.name}: {scenario.description}".strip(": ")),
         ("prov_seed", summary.get("seed", scenario.seed)),
         ("prov_replications", summary.get("replications", "")),
-        ("prov_horizon", f"{text.value(format_duration(scenario.horizon))} "
-                         f"({text.value(format_duration(scenario.warmup))})"),
+        ("prov_horizon", text("horizon_warmup", horizon=text.value(format_duration(scenario.horizon)),
+                              warmup=text.value(format_duration(scenario.warmup)))),
         ("prov_started", prov.get("started", "")),
         ("prov_code", ", ".join(codes)),
-        ("prov_engine", prov.get("engine", "")),
+        ("prov_engine", text.engine(prov.get("engine", ""))),
         ("prov_files", text("reproduce")),
     ]
     rows = "".join(f'<tr><th class="name">{_e(text(key))}</th><td class="name">{_e(value)}</td></tr>'
@@ -158,8 +162,10 @@ def provenance_html(results: Results, text: Text) -> str:
 def _lead(results: Results, text: Text) -> str:
     scenario = results.scenario
     warmup = text("lead_warmup", warmup=text.value(format_duration(scenario.warmup))) if scenario.warmup else ""
-    return text("lead", variants=len(results.variants), replications=results.summary.get("replications", ""),
-                horizon=text.value(format_duration(scenario.horizon)), warmup=warmup)
+    kind = "lead" if results.is_comparison else "lead_sweep" if results.swept else "lead_run"
+    return text(kind, variants=len(results.variants), replications=results.summary.get("replications", ""),
+                horizon=text.value(format_duration(scenario.horizon)), warmup=warmup,
+                keys=text.join([text.parameter(key) for key in results.swept]))
 
 
 def _mean_ci(stats: dict, metric: str, text: Text) -> str:

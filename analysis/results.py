@@ -61,16 +61,30 @@ class Results:
                              "(write one with `run.py compare`)")
         return self.summary["differences"]
 
-    def changes(self, variant: str) -> dict[str, dict]:
-        """The parameters ``variant`` sets differently from the base: path -> {"base", "variant"}."""
-        return self.summary.get("changes", {}).get(variant, {})
+    def changes(self, variant: str) -> Optional[dict[str, dict]]:
+        """The parameters ``variant`` sets differently from the base: path -> {"base", "variant"}; None if the
+        folder does not record them (not a comparison, or written before 0.3.0)."""
+        recorded = self.summary.get("changes")
+        return None if recorded is None else recorded.get(variant, {})
 
-    def report_limit(self, variant: str, base: float) -> float:
-        """The whistle report limit (minutes) that judged ``variant``'s reports on time."""
-        change = self.changes(variant).get("whistle.report_timeout")
-        if change is None or change["variant"] in (None, "none"):
-            return base
-        return parse_duration(change["variant"])
+    def report_limit(self, variant: str) -> float:
+        """The whistle report limit (minutes) ``variant``'s reports were judged on time against: its
+        ``report_timeout``, or its ``reference_timeout`` when it has none."""
+        whistle = self.scenario.whistle
+        timeout = self._parameter(variant, "whistle.report_timeout", whistle.report_timeout)
+        return self._parameter(variant, "whistle.reference_timeout", whistle.reference_timeout) \
+            if timeout is None else timeout
+
+    def _parameter(self, variant: str, path: str, base: Optional[float]) -> Optional[float]:
+        """A duration parameter of a variant (a comparison's change, or a sweep point's column), else base's."""
+        change = (self.changes(variant) or {}).get(path)
+        if change is not None:
+            value = change["variant"]
+            return None if value in (None, "none") else parse_duration(value)
+        if path in self.swept:
+            value = self.replications.loc[self.replications["variant"] == variant, path].iloc[0]
+            return None if pd.isna(value) else float(value)
+        return base
 
     def street_names(self) -> dict[int, str]:
         if self.streets.empty:

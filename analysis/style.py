@@ -42,8 +42,8 @@ def cjk_font() -> str:
 
 def fonts(lang: str) -> dict:
     """rc settings for the language: for Chinese the CJK font first (it has Latin letters too), DejaVu Sans
-    for any symbol it lacks."""
-    return {"font.family": [cjk_font(), "DejaVu Sans"]} if lang == "zh" else {}
+    for any symbol it lacks; for English the reverse, so a variant named in Chinese still renders."""
+    return {"font.family": [cjk_font(), "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans", cjk_font()]}
 
 
 def house_style(plot: Callable[..., Figure]) -> Callable[..., Figure]:
@@ -90,20 +90,23 @@ def draw(fig: Figure) -> None:
 
 
 def save(fig: Figure, folder: Path, name: str) -> list[Path]:
-    """Write ``name.png`` (150 dpi) and ``name.svg`` into folder; return both paths."""
+    """Write ``name.png`` (150 dpi) and ``name.svg`` into folder (the SVG without a date or random ids, so the
+    same results give the same files); return both paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    with matplotlib.rc_context(fonts(getattr(fig, "gridgov_lang", "en"))):
+    with matplotlib.rc_context({**fonts(getattr(fig, "gridgov_lang", "en")), "svg.hashsalt": "gridgov"}):
         fig.savefig(paths[0], dpi=150)
-        fig.savefig(paths[1])
+        fig.savefig(paths[1], metadata={"Date": None})
     return paths
 
 
-def point(ax, at: float, mean: float, low: Optional[float], high: Optional[float], colour: str, label: str,
+def point(ax, at: float, mean: Optional[float], low: Optional[float], high: Optional[float], colour: str, label: str,
           vertical: bool = False) -> None:
     """A mean as a dot with its 95% interval as a bar (none with a single replication), labelled with the
-    variant."""
+    variant; nothing if there is no mean."""
+    if mean is None:   # not measured in any replication: nothing to draw
+        return
     low, high = (mean if bound is None else bound for bound in (low, high))
     xy, err = ((at, mean), "yerr") if vertical else ((mean, at), "xerr")
     ax.errorbar(*xy, **{err: [[mean - low], [high - mean]]}, fmt="o", color=colour, ms=8,

@@ -2,8 +2,8 @@
 
 Figures and the report never hold text of their own: they ask a :class:`Text`
 for it, so ``--lang zh`` changes every title, label, heading and finding at
-once, and a missing translation is a test failure rather than a stray English
-word in a Chinese report. Variant names are the user's own and stay as given.
+once; every entry has both languages (a test checks). Variant names are the
+user's own and stay as given.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ PARAMETERS = {
     "warmup": ("warm-up", "预热期"),
 }
 
-VALUES = {True: ("on", "开启"), False: ("off", "关闭"), None: ("none", "无"),
+VALUES = {True: ("on", "开启"), False: ("off", "关闭"), None: ("none", "无"), "none": ("none", "无"),
           "street": ("to the street", "派至街道"), "precise": ("precise, straight to the department", "精准派单")}
 
 STRINGS = {
@@ -84,10 +84,10 @@ STRINGS = {
     "paired_ci": ("paired 95% CI", "配对95%置信区间"),
     "unpaired_ci": ("unpaired (Welch) 95% CI", "非配对（Welch）95%置信区间"),
     "timeseries_title": ("Daily backlog and hotline wait (line: mean, band: 95% of replications)",
-                         "每日积压与热线等待（线：均值，带：95%的重复实验）"),
+                         "每日积压与热线等待（线：均值；阴影：95%的重复实验落在其中）"),
     "open_tickets": ("open tickets at end of day", "日末未结工单数"),
     "wait_minutes": ("mean wait (minutes)", "平均等待（分钟）"),
-    "simulated_day": ("simulated day", "模拟天数"),
+    "simulated_day": ("simulated day (1 = first)", "模拟日（1 = 第一天）"),
     "warmup_excluded": ("warm-up (excluded)", "预热期（不计入）"),
     "funnel_title": ("Where tickets are closed (share of closed tickets)", "工单在哪一级办结（占已办结工单比例）"),
     "closed_share": ("share of closed tickets (%)", "占已办结工单比例（%）"),
@@ -105,8 +105,8 @@ STRINGS = {
                         "工单用时分布（合并全部重复实验；虚线：时限）"),
     "response_panel": ("Time to first response", "首次响应用时"),
     "resolve_panel": ("Time to close", "办结用时"),
-    "elapsed": ("time since the ticket (log scale)", "自立单起的时间（对数刻度）"),
-    "share_within": ("share of tickets within (%)", "在此时间内的工单比例（%）"),
+    "elapsed": ("time since the ticket was opened (log scale)", "自受理起的时间（对数刻度）"),
+    "share_within": ("share of tickets done within (%)", "在此时间内完成的工单比例（%）"),
     "limit": ("{name} limit", "{name}时限"),
     "map_title": ("Grids of {variant}, by street and community (one square a grid, mean over replications)",
                   "{variant}的网格，按街道与社区排列（每格一个网格，重复实验均值）"),
@@ -126,6 +126,7 @@ STRINGS = {
     "abandon_pct": ("calls abandoned (%)", "放弃的来电（%）"),
     # units
     "points": ("percentage points", "个百分点"),
+    "points_axis": ("percentage points", "百分点"),
     "hours": ("hours", "小时"),
     "minutes": ("minutes", "分钟"),
     "days": ("days", "天"),
@@ -135,27 +136,46 @@ STRINGS = {
                "{variant}使{metric}提高{value}{unit}（95%置信区间 {low} 至 {high}）。"),
     "lowers": ("{variant} lowers the {metric} by {value} {unit} (95% CI {low} to {high}).",
                "{variant}使{metric}降低{value}{unit}（95%置信区间 {low} 至 {high}）。"),
+    "lengthens": ("{variant} lengthens the {metric} by {value} {unit} (95% CI {low} to {high}).",
+                  "{variant}使{metric}延长{value}{unit}（95%置信区间 {low} 至 {high}）。"),
+    "shortens": ("{variant} shortens the {metric} by {value} {unit} (95% CI {low} to {high}).",
+                 "{variant}使{metric}缩短{value}{unit}（95%置信区间 {low} 至 {high}）。"),
     "no_clear": ("{variant}: no clear difference in the {metric} (95% CI {low} to {high} {unit} spans zero).",
-                 "{variant}对{metric}无明显影响（95%置信区间 {low} 至 {high}{unit}，包含零）。"),
-    "no_clear_many": ("{variant}: no clear difference in the {metrics}.", "{variant}对{metrics}无明显影响。"),
+                 "{variant}的{metric}未见明显差异（95%置信区间 {low} 至 {high}{unit}，包含零）。"),
+    "no_clear_many": ("{variant}: no clear difference in the {metrics}.", "{variant}的{metrics}未见明显差异。"),
+    "unknown": ("{variant}: the {metric} cannot be judged (measured in fewer than two replications).",
+                "{variant}的{metric}无法判断（有效重复实验少于两次）。"),
     "and": (" and ", "和"),
     "list_sep": (", ", "、"),
     "change": ("{name}: {base} → {value}", "{name}：{base} → {value}"),
     "no_change": ("no parameter differs from the base", "与基准方案参数相同"),
     # report
     "report_title": ("gridgov report: {scenario}", "gridgov 报告：{scenario}"),
-    "lead": ("{variants} variants simulated with common random numbers: replication r of every variant sees the "
-             "same residents and problems, so differences are the policies' doing. {replications} replications of "
-             "{horizon} each{warmup}.",
-             "{variants}个方案采用共同随机数模拟：各方案的第r次重复面对相同的居民和问题，差异即来自政策本身。"
-             "每个方案重复{replications}次，每次模拟{horizon}{warmup}。"),
+    "lead": ("{variants} variants, each run on the same random numbers as the base: the nth run of every variant "
+             "meets the same residents and the same problems, so the differences between variants are measured "
+             "with less noise. {replications} runs of {horizon} each{warmup}.",
+             "共{variants}个方案，各方案与基准方案使用相同的随机数：各方案的第n次运行面对相同的居民和问题，"
+             "因此方案之间的差异测量噪声更小。每个方案运行{replications}次，每次模拟{horizon}{warmup}。"),
+    "lead_run": ("One scenario, {replications} runs of {horizon} each{warmup}.",
+                 "单一情景，运行{replications}次，每次模拟{horizon}{warmup}。"),
+    "lead_sweep": ("A sweep of {variants} points over {keys}, each run on the same random numbers: {replications} "
+                   "runs of {horizon} each{warmup}.",
+                   "参数扫描：{keys}共{variants}个取值点，各点使用相同的随机数，各运行{replications}次，"
+                   "每次模拟{horizon}{warmup}。"),
     "lead_warmup": (", the first {warmup} left out of the metrics as warm-up", "，前{warmup}为预热期，不计入指标"),
     "headline": ("Headline metrics (mean and 95% CI over replications)", "主要指标（重复实验均值及95%置信区间）"),
     "findings": ("Findings: each variant against the base", "主要发现：各方案与基准方案相比"),
-    "findings_note": ("Paired differences over the same replications; a difference whose 95% interval spans zero is "
-                      "reported as no clear difference.",
-                      "按相同重复实验配对比较；95%置信区间包含零的差异视为无明显差异。"),
+    "findings_note": ("Each variant is compared with the base run by run (paired differences); a difference whose 95% "
+                      "interval spans zero is reported as no clear difference. Whistle reports are on time against "
+                      "each variant's own report limit.",
+                      "各方案与基准方案逐次配对比较；95%置信区间包含零的差异记为未见明显差异。"
+                      "吹哨按时报到率以各方案自身的报到时限衡量。"),
     "no_findings": ("One scenario only: nothing to compare.", "仅有一个情景，无可比较的方案。"),
+    "no_findings_sweep": ("A sweep compares points through its table and figures; `compare` gives paired findings "
+                          "against a base.",
+                          "参数扫描的各点见上表与下图；如需与基准方案配对比较的结论，请使用 compare。"),
+    "changes_unknown": ("This results folder does not record the parameters of its variants.",
+                        "该结果文件夹未记录各方案的参数。"),
     "changes": ("What each variant changes from the base", "各方案相对基准方案的参数变化"),
     "figures": ("Figures", "图表"),
     "provenance": ("Provenance", "来源信息"),
@@ -164,32 +184,35 @@ STRINGS = {
     "prov_scenario": ("scenario", "情景"),
     "prov_seed": ("seed", "随机种子"),
     "prov_replications": ("replications per variant", "每个方案重复次数"),
-    "prov_horizon": ("simulated time (warm-up)", "模拟时长（预热期）"),
+    "prov_horizon": ("simulated time", "模拟时长"),
+    "horizon_warmup": ("{horizon} ({warmup} of warm-up)", "{horizon}（含预热期{warmup}）"),
+    "workers": ("{n} worker process(es) on one machine", "单机{n}个工作进程"),
     "prov_started": ("run started", "运行开始时间"),
     "prov_code": ("model code hash", "模型代码哈希"),
     "prov_engine": ("ran on", "运行环境"),
     "prov_files": ("reproduce", "复现"),
-    "reproduce": ("scenario.resolved.yaml and manifest.csv in this folder rerun every replication bit for bit",
-                  "本文件夹中的 scenario.resolved.yaml 与 manifest.csv 可逐位复现每次重复实验"),
+    "reproduce": ("scenario.resolved.yaml and manifest.csv in the results folder rerun every replication bit for bit",
+                  "结果文件夹中的 scenario.resolved.yaml 与 manifest.csv 可逐位复现每次运行"),
+    "figure_files": ("(figures/{name}.png and .svg in the results folder)", "（结果文件夹中的 figures/{name}.png 与 .svg）"),
 }
 
 FIGURE_CAPTIONS = {
     "rates": ("The three rates residents are asked about, and completion within the time limit, for each variant.",
               "居民评价的三项比率及按时办结率，按方案列出。"),
-    "differences": ("Each variant minus the base. Dark bar: paired interval; grey: the unpaired interval, wider "
-                    "because it ignores that both saw the same problems.",
-                    "各方案减基准方案之差。深色：配对区间；灰色：非配对区间（未利用相同问题，故更宽）。"),
-    "durations": ("Share of tickets answered and closed within a given time; the dashed lines are the time "
-                  "limits of the urgency classes.",
-                  "在给定时间内得到响应和办结的工单比例；虚线为各紧急程度的时限。"),
+    "differences": ("Each variant minus the base. Coloured bar: the paired interval; grey: the unpaired interval, "
+                    "which ignores that both met the same problems and is usually wider.",
+                    "各方案减基准方案之差。彩色：配对区间；灰色：非配对区间（未利用双方面对相同问题，通常更宽）。"),
+    "durations": ("Share of tickets responded to and closed within a given time (tickets still open at the end "
+                  "never reach 100%); the dashed lines are the time limits of the urgency classes.",
+                  "在给定时间内得到响应和办结的工单比例（期末仍未办结的工单使曲线达不到100%）；虚线为各紧急程度的时限。"),
     "timeseries": ("Open tickets and hotline waiting day by day; the grey days are the warm-up.",
                    "每日未结工单与热线等待；灰色部分为预热期。"),
     "funnel": ("The level at which tickets are closed: community (A), street (B), district (C), city (D).",
                "工单办结的层级：社区（A）、街道（B）、区（C）、市（D）。"),
-    "ranks": ("Each street's monthly rank in the base scenario (green: near the top).",
-              "基准方案中各街道的月度排名（绿色靠前）。"),
-    "grid-map": ("Every grid of the base scenario as a square, grouped by community and street.",
-                 "基准方案的每个网格为一格，按社区和街道排列。"),
+    "ranks": ("Each street's monthly rank in {variant} (green: near the top).",
+              "{variant}中各街道的月度排名（绿色靠前）。"),
+    "grid-map": ("Every grid of {variant} as a square, grouped by community and street.",
+                 "{variant}的每个网格为一格，按社区和街道排列。"),
     "whistle": ("When departments report after a whistle, against the limit, and who reports on time.",
                 "吹哨后各部门的报到时间与时限，以及各部门的按时率。"),
     "agents": ("Hotline abandonment and mean wait as the number of agents changes.",
@@ -205,6 +228,15 @@ FORCES = {"urban_management": ("urban management", "城管"), "police": ("police
           "ecology": ("ecology", "生态环境"), "culture": ("culture", "文化")}
 
 DURATION_UNITS = {"min": ("min", "分钟"), "h": ("h", "小时"), "d": ("d", "天")}
+
+
+def difference_unit(metric: str) -> tuple[float, str]:
+    """Factor and unit (a key of ``analysis.text``) for a difference: rates in percentage points."""
+    for suffix, unit in (("_rate", "points"), ("_share", "points"), ("_h", "hours"), ("_min", "minutes"),
+                         ("_days", "days")):
+        if metric.endswith(suffix):
+            return (100.0 if unit == "points" else 1.0), unit
+    return 1.0, "count"
 
 
 class Text:
@@ -226,8 +258,13 @@ class Text:
         """A metric as it reads in a sentence ("the resolution rate")."""
         return NOUNS[name][self.index] if name in NOUNS else name
 
-    def caption(self, figure: str) -> str:
-        return FIGURE_CAPTIONS[figure][self.index]
+    def caption(self, figure: str, **values) -> str:
+        return FIGURE_CAPTIONS[figure][self.index].format(**values)
+
+    def engine(self, engine: str) -> str:
+        """How it ran (``2 workers``, a cluster address) in this language."""
+        match = re.fullmatch(r"(\d+) workers?", engine)
+        return self("workers", n=match[1]) if match else engine
 
     def parameter(self, path: str) -> str:
         return PARAMETERS[path][self.index] if path in PARAMETERS else path

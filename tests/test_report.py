@@ -1,4 +1,4 @@
-"""report.html and its languages: self-contained, complete, honest findings, Chinese that renders."""
+"""report.html and its languages: self-contained, complete, reproducible, honest findings, Chinese that renders."""
 
 import re
 import shutil
@@ -84,6 +84,9 @@ def test_report_rebuilds_from_the_folder_without_running(folder, tmp_path):
     done = _run("report", str(copy))
     assert done.returncode == 0, done.stderr
     assert (copy / "report.html").read_text(encoding="utf-8").count("<figure>") == 8
+    assert (copy / "report.html").read_bytes() == (folder / "report.html").read_bytes()   # same results, same file
+    for figure in (folder / "figures").iterdir():
+        assert (copy / "figures" / figure.name).read_bytes() == figure.read_bytes(), figure.name
     assert sorted(p.name for p in (copy / ".replications").iterdir()) == saved
     assert (copy / "replications.csv").read_bytes() == tables
 
@@ -93,7 +96,7 @@ def test_chinese_report_has_chinese_headings_and_findings(chinese):
     assert '<html lang="zh-CN">' in page
     for heading in ("主要指标", "主要发现", "参数变化", "图表", "来源信息"):
         assert heading in page
-    assert "whistle-2h使吹哨按时报到率提高" in page and "无明显影响" in page
+    assert "whistle-2h使吹哨按时报到率提高" in page and "未见明显差异" in page
     assert "每个网格户数：500 → 300" in page and "吹哨报到时限：30分钟 → 2小时" in page
     assert "Headline" not in page and "no clear difference" not in page
     assert len(_figures(page)) == 8
@@ -157,9 +160,12 @@ def test_finding_flips_to_no_clear_difference_when_the_interval_spans_zero():
     assert not spans.clear and "no clear difference in the resolution rate" in spans.sentence
     assert "raises" not in spans.sentence
     lower = finding("grid-300", "mean_resolve_h", {"mean": -0.4, "ci_low": -0.45, "ci_high": -0.34}, words)
-    assert lower.clear and lower.better and "lowers the mean time to resolve by 0.40 hours" in lower.sentence
+    assert lower.clear and lower.better
+    assert lower.sentence == "grid-300 shortens the mean time to resolve by 0.40 hours (95% CI 0.34 to 0.45)."
+    single = finding("x", "resolution_rate", {"mean": 0.01, "ci_low": None, "ci_high": None, "n": 1}, words)
+    assert single.kind == "unknown" and "cannot be judged" in single.sentence
     zh = finding("x", "resolution_rate", {"mean": 0.001, "ci_low": -0.002, "ci_high": 0.004}, text.Text("zh"))
-    assert "无明显影响" in zh.sentence
+    assert "未见明显差异" in zh.sentence
 
 
 def test_variant_findings_gather_the_metrics_without_a_clear_difference():
@@ -167,7 +173,7 @@ def test_variant_findings_gather_the_metrics_without_a_clear_difference():
     same = {"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0}
     found = variant_findings("v", {"response_rate": same, "satisfaction_rate": same,
                                    "hotline_mean_wait_min": {"mean": 2.0, "ci_low": 1.5, "ci_high": 2.5}}, words)
-    assert [f.clear for f in found] == [True, False]
+    assert [f.kind for f in found] == ["clear", "unclear"]
     assert found[0].better is False   # a longer wait is bad news
     assert found[1].sentence == "v: no clear difference in the response rate and satisfaction rate."
 
@@ -186,3 +192,37 @@ def test_report_refuses_a_folder_that_is_not_results(tmp_path):
         done = _run("report", str(target))
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert "results folder" in done.stderr
+
+
+def test_whistle_limit_is_each_variants_own(folder, tmp_path):
+    results = load_results(folder)
+    assert results.report_limit("base") == 30 and results.report_limit("whistle-2h") == 120
+    scenario = tmp_path / "limits.yaml"
+    scenario.write_text(f"extends: {ROOT / 'scenarios' / 'teaching_street.yaml'}\nvariants:\n"
+                        "  no-limit: {whistle: {report_timeout: none, reference_timeout: 45min}}\n", encoding="utf-8")
+    done = _run("compare", str(scenario), "--set", "horizon=3d", "-r", "2", "--out", str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert load_results(tmp_path / "out").report_limit("no-limit") == 45
+
+
+def test_a_horizon_too_short_for_any_rating_still_reports(tmp_path):
+    done = _run("compare", "scenarios/teaching_street.yaml", "--set", "horizon=12h", "-r", "2", "--variant",
+                "grid-300", "--out", str(tmp_path), "--quiet")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "cannot be judged" in page and "<figure>" in page
+
+
+def test_a_rerun_keeps_the_users_own_files_in_figures(folder, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    (copy / "figures" / "mine.txt").write_text("keep me", encoding="utf-8")
+    done = _run("run", "scenarios/teaching_street.yaml", "--set", "horizon=2d", "--out", str(copy), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in (copy / "figures").iterdir()] == ["mine.txt"]   # stale figures gone, the user's kept
+
+
+def test_the_command_line_offers_the_languages_the_text_has():
+    import run
+
+    assert run.LANGS == text.LANGS
