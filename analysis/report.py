@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.durations import format_duration
+from sim.store import atomic_write
 
 from . import figures
 from .findings import variant_findings
@@ -91,7 +92,7 @@ def write_report(folder: Path, lang: str = "en") -> Path:
             f"<title>{_e(text('report_title', scenario=results.scenario.name))}</title>\n<style>{CSS}</style>\n"
             "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
     path = results.folder / "report.html"
-    path.write_text(page, encoding="utf-8")
+    atomic_write(path, page.encode("utf-8"))   # a report is there whole, or the old one is
     return path
 
 
