@@ -29,7 +29,8 @@ from sim.durations import format_duration
 
 from .results import Results
 from .stats import mean_ci
-from .style import FIGSIZE, FONTSIZE, LEVEL_COLOURS, WARMUP_COLOUR, colour_ticks, house_style, new_figure, palette, point
+from .style import (FIGSIZE, FONTSIZE, LEVEL_COLOURS, WARMUP_COLOUR, colour_ticks, house_style, new_figure, palette,
+                    point, readable)
 from .text import Text, difference_unit
 
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate")
@@ -195,8 +196,11 @@ def grid_map(results: Results, variant: Optional[str] = None, lang: str = "en") 
     per_grid["per_100"] = 100 * per_grid["requests"] / per_grid["households"]
     per_grid["found"] = per_grid["proactive"] / per_grid["first_time"].where(per_grid["first_time"] > 0)
     cells = _grid_layout(per_grid)
-    fig, axes = new_figure(1, 2, text("map_title", variant=variant))
-    days = text.value(format_duration(results.scenario.horizon - results.scenario.warmup))
+    across, down = np.ptp(cells[:, 0]) + 2, np.ptp(cells[:, 1]) + 3
+    wide = across > 40   # a big map: the two one above the other, each the figure's width, to keep grids visible
+    size = (FIGSIZE[0], min(14.0, 1.8 + 2 * 8.2 * down / across)) if wide else FIGSIZE
+    fig, axes = new_figure(2 if wide else 1, 1 if wide else 2, text("map_title", variant=variant), size)
+    days = f"{(results.scenario.horizon - results.scenario.warmup) / 1440:g} {text('days')}"
     for ax, column, label, cmap, formatter in (
             (axes[0], "per_100", text("per_100", days=days), "YlOrRd", None),
             (axes[1], "found", text("found_share"), "YlGnBu", PercentFormatter(1.0, decimals=0))):
@@ -205,10 +209,11 @@ def grid_map(results: Results, variant: Optional[str] = None, lang: str = "en") 
         squares.set_array(per_grid[column].to_numpy(dtype=float))
         ax.add_collection(squares)
         _street_labels(ax, per_grid, cells, results, text)
-        ax.set(xlim=(-1, cells[:, 0].max() + 2), ylim=(cells[:, 1].min() - 1, 1.5), aspect="equal",
+        ax.set(xlim=(-1, cells[:, 0].max() + 2), ylim=(cells[:, 1].min() - 1, 2.5), aspect="equal",
                xticks=[], yticks=[])
         ax.spines[:].set_visible(False)
-        bar = fig.colorbar(squares, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, label=label)
+        bar = fig.colorbar(squares, ax=ax, orientation="vertical" if wide else "horizontal", fraction=0.05,
+                           pad=0.02, label=label)
         bar.locator = MaxNLocator(5)
         if formatter is not None:
             bar.formatter = formatter
@@ -220,7 +225,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
     """Left: when departments report after a whistle, per variant, with each variant's report limit;
     right: the share of reports on time per department in the base, stationed (1+4) or on call (N)."""
     text = Text(lang)
-    fig, (left, right) = new_figure(1, 2, text("whistle_title"))
+    fig, (left, right) = new_figure(1, 2, text("whistle_title"), width_ratios=(1.5, 1))
     colours = palette(results.variants)
     _ecdfs(left, results, "report")
     base_limit = results.report_limit(results.variants[0])
@@ -229,7 +234,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
         limit = results.report_limit(variant)
         if limit not in drawn:
             drawn.add(limit)
-            left.axvline(limit, color=colours[variant] if limit != base_limit else "black", ls="--", lw=1.2)
+            left.axvline(limit, color=readable(colours[variant]) if limit != base_limit else "black", ls="--", lw=1.2)
             left.annotate(text("report_limit", limit=text.value(format_duration(limit))), (limit, 0.02),
                           xycoords=("data", "axes fraction"), rotation=90, ha="right", va="bottom",
                           fontsize=FONTSIZE - 2)
@@ -250,7 +255,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
     right.xaxis.set_major_formatter(PercentFormatter(1.0))
     right.legend(handles=[Patch(color=STATIONED_COLOUR, label=text("stationed")),
                           Patch(color=ON_CALL_COLOUR, label=text("on_call"))],
-                 loc="upper center", bbox_to_anchor=(0.4, -0.16), ncol=2, frameon=False)
+                 loc="lower right", frameon=False, fontsize=FONTSIZE - 2)
     return fig
 
 
@@ -297,12 +302,15 @@ def _panel_title(title: str) -> str:
 
 
 def _variant_legend(fig: Figure, ax, where: str, inside: int = 6) -> None:
-    """The variants' legend: inside the panel when there are few, down the figure's right side otherwise."""
+    """The variants' legend: inside the panel when there are few, under the figure otherwise."""
     handles, labels = ax.get_legend_handles_labels()
     if len(handles) <= inside:
         ax.legend(handles, labels, loc=where, frameon=False)
-    else:
-        fig.legend(handles, labels, loc="outside right upper", frameon=False, fontsize=FONTSIZE - 2)
+        return
+    columns = 4
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height + 0.28 * math.ceil(len(handles) / columns))   # room below for the legend
+    fig.legend(handles, labels, loc="outside lower center", ncol=columns, frameon=False, fontsize=FONTSIZE - 2)
 
 
 def _size(rows: int) -> tuple[float, float]:
@@ -358,7 +366,7 @@ def _grid_layout(grids: pd.DataFrame) -> np.ndarray:
         band = streets[start:start + across]
         for k, street in enumerate(band):
             corners[street] = (k * width, top)
-        top -= max(heights[s] for s in band) + 1.5
+        top -= max(heights[s] for s in band) + 3   # room for the street names
     cells = np.zeros((len(grids), 2))
     rows_in_street: dict = {}
     row_of, column_of = {}, {}
@@ -381,7 +389,7 @@ def _street_labels(ax, grids: pd.DataFrame, cells: np.ndarray, results: Results,
         return
     for street in dict.fromkeys(streets):
         block = cells[streets == street]
-        ax.text(block[:, 0].min(), block[:, 1].max() + 1.1, text.street(names.get(street, str(street))),
+        ax.text(block[:, 0].min(), block[:, 1].max() + 1.2, text.street(names.get(street, str(street))),
                 fontsize=FONTSIZE - 3, va="bottom")
 
 

@@ -75,7 +75,7 @@ def variant_findings(variant: str, differences: dict[str, dict], text: Text,
 
 def _number(value: float, low: float, high: float) -> str:
     """``value`` to the decimals its interval supports: to the place of the half-width's first significant
-    digit, between 1 and 3 decimals."""
+    digit, between 1 and 4 decimals."""
     half = (high - low) / 2
-    decimals = 1 if half <= 0 else min(3, max(1, -math.floor(math.log10(half))))
+    decimals = 1 if half <= 0 else min(4, max(1, -math.floor(math.log10(half))))
     return f"{value:.{decimals}f}"

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Optional
 
 import matplotlib
+import numpy as np
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
 BASE_COLOUR = "#4d4d4d"
@@ -74,11 +75,12 @@ def palette(variants: Sequence[str]) -> dict[str, str]:
     return {"base": BASE_COLOUR, **result} if "base" in variants else result
 
 
-def new_figure(rows: int, cols: int, title: str, size: tuple[float, float] = FIGSIZE) -> tuple[Figure, list]:
+def new_figure(rows: int, cols: int, title: str, size: tuple[float, float] = FIGSIZE,
+               width_ratios: Optional[Sequence[float]] = None) -> tuple[Figure, list]:
     """A slide-sized, constrained-layout figure with its panels in a flat list."""
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)   # a canvas of its own: drawable without pyplot or a GUI backend
-    axes = fig.subplots(rows, cols, squeeze=False).ravel().tolist()
+    axes = fig.subplots(rows, cols, squeeze=False, width_ratios=width_ratios).ravel().tolist()
     fig.suptitle(title)
     return fig, axes
 
@@ -114,6 +116,13 @@ def point(ax, at: float, mean: Optional[float], low: Optional[float], high: Opti
 
 
 def colour_ticks(labels, colours: dict[str, str]) -> None:
-    """Colour each tick label naming a variant in that variant's colour."""
+    """Colour each tick label naming a variant in that variant's colour, darkened if too pale to read."""
     for label in labels:
-        label.set_color(colours.get(label.get_text(), "black"))
+        label.set_color(readable(colours.get(label.get_text(), "black")))
+
+
+def readable(colour: str) -> tuple[float, float, float]:
+    """A colour dark enough for text on white: pale ones (tab20's light half) scaled towards black."""
+    rgb = np.array(to_rgb(colour))
+    luminance = float(rgb @ (0.2126, 0.7152, 0.0722))
+    return tuple(rgb * min(1.0, 0.5 / luminance)) if luminance > 0.5 else tuple(rgb)
