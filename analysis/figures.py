@@ -200,7 +200,7 @@ def grid_map(results: Results, variant: Optional[str] = None, lang: str = "en") 
     wide = across > 40   # a big map: the two one above the other, each the figure's width, to keep grids visible
     size = (FIGSIZE[0], min(14.0, 1.8 + 2 * 8.2 * down / across)) if wide else FIGSIZE
     fig, axes = new_figure(2 if wide else 1, 1 if wide else 2, text("map_title", variant=variant), size)
-    days = f"{(results.scenario.horizon - results.scenario.warmup) / 1440:g} {text('days')}"
+    days = text.duration(results.scenario.horizon - results.scenario.warmup)
     for ax, column, label, cmap, formatter in (
             (axes[0], "per_100", text("per_100", days=days), "YlOrRd", None),
             (axes[1], "found", text("found_share"), "YlGnBu", PercentFormatter(1.0, decimals=0))):

@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.durations import format_duration
 from sim.store import atomic_write
 
 from . import figures
@@ -148,11 +147,12 @@ def provenance_html(results: Results, text: Text) -> str:
         ("prov_scenario", f"{scenario.name}: {scenario.description}".strip(": ")),
         ("prov_seed", summary.get("seed", scenario.seed)),
         ("prov_replications", summary.get("replications", "")),
-        ("prov_horizon", text("horizon_warmup", horizon=text.value(format_duration(scenario.horizon)),
-                              warmup=text.value(format_duration(scenario.warmup)))),
+        ("prov_horizon", text("horizon_warmup", horizon=text.duration(scenario.horizon),
+                              warmup=text.duration(scenario.warmup))),
         ("prov_started", prov.get("started", "")),
         ("prov_code", ", ".join(codes)),
-        ("prov_engine", text.engine(prov.get("engine", ""))),
+        ("prov_engine", text.engine(prov.get("engine", ""))
+         + (text("reused", n=prov["reused"]) if prov.get("reused") else "")),
         ("prov_files", text("reproduce")),
     ]
     rows = "".join(f'<tr><th class="name">{_e(text(key))}</th><td class="name">{_e(value)}</td></tr>'
@@ -162,10 +162,10 @@ def provenance_html(results: Results, text: Text) -> str:
 
 def _lead(results: Results, text: Text) -> str:
     scenario = results.scenario
-    warmup = text("lead_warmup", warmup=text.value(format_duration(scenario.warmup))) if scenario.warmup else ""
+    warmup = text("lead_warmup", warmup=text.duration(scenario.warmup)) if scenario.warmup else ""
     kind = "lead" if results.is_comparison else "lead_sweep" if results.swept else "lead_run"
     return text(kind, variants=len(results.variants), replications=results.summary.get("replications", ""),
-                horizon=text.value(format_duration(scenario.horizon)), warmup=warmup,
+                horizon=text.duration(scenario.horizon), warmup=warmup,
                 keys=text.join([text.parameter(key) for key in results.swept]))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from sim.durations import format_duration
+
 LANGS = ("en", "zh")
 
 METRICS = {
@@ -187,6 +189,8 @@ STRINGS = {
     "prov_horizon": ("simulated time", "模拟时长"),
     "horizon_warmup": ("{horizon} ({warmup} of warm-up)", "{horizon}（含预热期{warmup}）"),
     "workers": ("{n} worker process(es) on one machine", "单机{n}个工作进程"),
+    "reused": ("; {n} replications reused, saved by an earlier run of the same code and scenario",
+               "；其中{n}次运行沿用先前以相同代码和情景保存的结果"),
     "prov_started": ("run started", "运行开始时间"),
     "prov_code": ("model code hash", "模型代码哈希"),
     "prov_engine": ("ran on", "运行环境"),
@@ -226,6 +230,8 @@ FORCES = {"urban_management": ("urban management", "城管"), "police": ("police
           "traffic": ("traffic", "交通"), "market_regulation": ("market regulation", "市场监管"),
           "housing": ("housing", "住建"), "planning": ("planning", "规划"), "parks": ("parks", "园林"),
           "ecology": ("ecology", "生态环境"), "culture": ("culture", "文化")}
+
+DURATION_WORDS = {"min": ("minutes", "分钟"), "h": ("hours", "小时"), "d": ("days", "天")}
 
 DURATION_UNITS = {"min": ("min", "分钟"), "h": ("h", "小时"), "d": ("d", "天")}
 
@@ -287,6 +293,12 @@ class Text:
         if isinstance(value, str):
             return re.sub(r"(\d+(?:\.\d+)?)(min|h|d)\b", lambda m: m[1] + DURATION_UNITS[m[2]][self.index], value)
         return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+    def duration(self, minutes: float) -> str:
+        """A length of time in words: ``181 days``, ``2 hours`` (``181天``, ``2小时``)."""
+        amount, unit = re.fullmatch(r"([\d.]+)(min|h|d)", format_duration(minutes)).groups()
+        words = DURATION_WORDS[unit][self.index]
+        return f"{amount}{words}" if self.lang == "zh" else f"{amount} {words.rstrip('s') if amount == '1' else words}"
 
     def join(self, items: list[str]) -> str:
         """``a, b and c`` (``a、b和c``)."""
