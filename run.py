@@ -5,8 +5,8 @@ Subcommands: ``run`` simulates a scenario and writes a results folder;
 reports paired differences, with figures and ``report.html``; ``sweep`` runs
 the points of a design; ``report`` rebuilds figures and report from a
 results folder; ``warmup`` plots a daily metric to choose the warm-up;
-``validate`` checks a scenario file and prints it resolved. Input errors exit with status 2 and a
-one-paragraph message, never a traceback.
+``validate`` checks a scenario file and prints it resolved. Input errors
+exit with status 2 and a one-paragraph message, never a traceback.
 """
 
 from __future__ import annotations

@@ -107,8 +107,12 @@ def load_results(folder: Path) -> Results:
         raise ScenarioError(
             f"is not a results folder written by run, compare or sweep (missing {', '.join(missing)})",
             folder, "DIR")
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    replications = pd.read_csv(folder / "replications.csv")
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        replications = pd.read_csv(folder / "replications.csv")
+    except (ValueError, UnicodeDecodeError) as exc:   # a damaged or hand-edited file
+        raise ScenarioError(f"has a summary.json or replications.csv that cannot be read ({exc}); rerun the "
+                            "command that wrote this results folder", folder, "DIR") from None
     tables = {name: _optional_csv(folder / f"{name}.csv", ["date"] if name == "timeseries" else None)
               for name in TABLES}
     design = _optional_json(folder / "design.json") or {}

@@ -187,11 +187,16 @@ def test_parameter_changes_name_each_changed_path():
     assert parameter_changes(variants["base"], variants["base"]) == {}
 
 
-def test_report_refuses_a_folder_that_is_not_results(tmp_path):
-    for target in (tmp_path, tmp_path / "missing"):
+def test_report_refuses_a_folder_that_is_not_results(folder, tmp_path):
+    damaged = tmp_path / "damaged"
+    shutil.copytree(folder, damaged)
+    (damaged / "summary.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    for target, says in ((tmp_path / "empty", "missing summary.json"), (tmp_path / "missing", "does not exist"),
+                         (damaged, "cannot be read")):
         done = _run("report", str(target))
         assert done.returncode == 2 and "Traceback" not in done.stderr
-        assert "results folder" in done.stderr
+        assert "results folder" in done.stderr and says in done.stderr
 
 
 def test_whistle_limit_is_each_variants_own(folder, tmp_path):
