@@ -23,7 +23,6 @@ RECORD_COLUMNS = (
     "outcome",
 )
 
-
 DURATIONS = ("response", "resolve", "report")
 
 

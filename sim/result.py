@@ -144,7 +144,7 @@ def departments_table(rec: Recorder, forces: list[dict[str, tuple]]) -> pd.DataF
 
 def grids_table(rec: Recorder, city: City) -> pd.DataFrame:
     """One row per grid: where it is (street, community), its households, and the measured requests,
-    first-time problems and those a patrol or volunteer found before any complaint."""
+    first-time problems and those found before any complaint (patrol, home visit, volunteer)."""
     places = [(community.street, community.index, community.first_grid + k, households)
               for community in city.communities for k, households in enumerate(community.grid_households())]
     frame = pd.DataFrame(places, columns=["street", "community", "grid", "households"])
