@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from sim.store import atomic_write
 from . import figures
 from .findings import variant_findings
 from .results import Results, load_results
-from .style import palette, save
+from .style import cjk_subset, palette, save
 from .text import Text
 
 HEADLINE = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "mean_resolve_h",
@@ -40,9 +41,9 @@ FIGURES: list[tuple[str, Callable[..., Figure], Callable[[Results], bool]]] = [
     ("agents", figures.agents_figure, lambda r: figures.AGENTS in r.swept),
 ]
 CSS = """
-body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;max-width:1100px;
+body{font-family:"gridgov CJK","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;max-width:1100px;
 margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+h1{font-size:1.6em;margin-bottom:.2em}h3{font-size:1.05em;margin:1em 0 .2em}ul{margin-top:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;font-size:.86em;margin:.5em 0}th,td{border:1px solid #ccc;padding:.3em .5em;
 text-align:right;vertical-align:top}th{background:#f3f3f3}td.name,th.name{text-align:left;white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.4em}
@@ -87,12 +88,22 @@ def write_report(folder: Path, lang: str = "en") -> Path:
                     f"<figcaption>{_e(text.caption(name, variant=variant))} {_e(text('figure_files', name=name))}"
                     "</figcaption></figure>")
     body += [f"<h2>{_e(text('provenance'))}</h2>", provenance_html(results, text)]
+    title = _e(text("report_title", scenario=results.scenario.name))
+    css = CSS + (_font_face(title + "".join(body)) if lang == "zh" else "")
     page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{_e(text('report_title', scenario=results.scenario.name))}</title>\n<style>{CSS}</style>\n"
-            "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+            f"<title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n" + "\n".join(body)
+            + "\n</body>\n</html>\n")
     path = results.folder / "report.html"
     atomic_write(path, page.encode("utf-8"))   # a report is there whole, or the old one is
     return path
+
+
+def _font_face(html_text: str) -> str:
+    """An @font-face carrying the CJK font, cut to the characters the page shows (images left out), so the
+    report reads in Chinese wherever it is opened."""
+    shown = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html_text)
+    data = base64.b64encode(cjk_subset(shown)).decode("ascii")
+    return f'@font-face{{font-family:"gridgov CJK";src:url(data:font/otf;base64,{data}) format("opentype")}}'
 
 
 def headline_table(results: Results, text: Text) -> str:
@@ -116,13 +127,16 @@ def findings_html(results: Results, text: Text) -> str:
     """Per variant, its clear differences from the base and the metrics it leaves unchanged."""
     if not results.is_comparison:
         return f"<p>{_e(text('no_findings_sweep' if results.swept else 'no_findings'))}</p>"
-    parts = [f'<p class="note">{_e(text("findings_note"))}</p>', "<ul>"]
+    colours = palette(results.variants)
+    parts = [f'<p class="note">{_e(text("findings_note"))}</p>']
     for variant, differences in ((v, results.differences()[v]) for v in results.variants
                                  if v in results.differences()):
+        parts.append(f'<h3><span class="swatch" style="background:{colours[variant]}"></span>{_e(variant)}</h3><ul>')
         for item in variant_findings(variant, differences, text):
             kind = ("better" if item.better else "worse") if item.clear else "unclear"
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
-    return "\n".join(parts + ["</ul>"])
+        parts.append("</ul>")
+    return "\n".join(parts)
 
 
 def changes_html(results: Results, text: Text) -> str:

@@ -1,5 +1,7 @@
 """report.html and its languages: self-contained, complete, reproducible, honest findings, Chinese that renders."""
 
+import base64
+import io
 import re
 import shutil
 import subprocess
@@ -8,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.text import Text
 
@@ -67,11 +70,11 @@ def test_compare_writes_the_report_with_table_findings_and_figures(folder):
 
 def test_report_is_self_contained(folder):
     page = (folder / "report.html").read_text(encoding="utf-8")
-    outside = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    outside = re.sub(r"data:(?:image/png|font/otf);base64,[A-Za-z0-9+/=]+", "", page)
     assert not re.search(r"(?:https?:)?//[\w.-]+", outside)
     assert not re.search(r"<(?:link|script|iframe)\b", page)
     assert all(src.startswith("data:") for src in re.findall(r'src="([^"]*)"', page))
-    assert "url(" not in page and "@import" not in page
+    assert all(url.startswith("data:") for url in re.findall(r"url\(([^)]*)\)", page)) and "@import" not in page
 
 
 def test_report_rebuilds_from_the_folder_without_running(folder, tmp_path):
@@ -100,6 +103,10 @@ def test_chinese_report_has_chinese_headings_and_findings(chinese):
     assert "每个网格户数：500 → 300" in page and "吹哨报到时限：30分钟 → 2小时" in page
     assert "Headline" not in page and "no clear difference" not in page
     assert len(_figures(page)) == 8
+    embedded = re.search(r"url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", page)   # readable without a CJK font
+    font = TTFont(io.BytesIO(base64.b64decode(embedded[1])))
+    shown = set(re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+    assert {c for c in shown if CJK.match(c)} <= {chr(code) for code in font.getBestCmap()}
 
 
 def test_chinese_figures_use_the_cjk_font_and_miss_no_glyph(chinese):
