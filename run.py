@@ -312,7 +312,12 @@ def comparison_scenarios(args: argparse.Namespace) -> dict:
             raise ScenarioError("--variant works with one scenario file; with several, each file is a variant",
                                 args.scenarios[0], "--variant")
         loaded = [load_scenario(path, args.sets) for path in args.scenarios]
-        chosen = {"base": loaded[0], **{s.name: s for s in loaded[1:]}}
+        names = ["base"] + [s.name for s in loaded[1:]]
+        for path, name in zip(args.scenarios[1:], names[1:]):
+            if names.count(name) > 1:
+                raise ScenarioError(f"is named '{name}', like {'the base' if name == 'base' else 'another file'}; "
+                                    "each compared scenario needs its own name", path, "name")
+        chosen = dict(zip(names, loaded))
     else:
         every = load_variants(args.scenarios[0], args.sets)
         names = [v for v in args.variants or every if v != "base"]

@@ -235,7 +235,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
         if limit not in drawn:
             drawn.add(limit)
             left.axvline(limit, color=readable(colours[variant]) if limit != base_limit else "black", ls="--", lw=1.2)
-            left.annotate(text("report_limit", limit=text.value(format_duration(limit))), (limit, 0.02),
+            left.annotate(text("report_limit", limit=text.value(format_duration(round(limit)))), (limit, 0.02),
                           xycoords=("data", "axes fraction"), rotation=90, ha="right", va="bottom",
                           fontsize=FONTSIZE - 2)
     left.set(xlabel=text("report_delay"), ylabel=text("share_reports"), ylim=(0, 1.02))
@@ -255,7 +255,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
     right.xaxis.set_major_formatter(PercentFormatter(1.0))
     right.legend(handles=[Patch(color=STATIONED_COLOUR, label=text("stationed")),
                           Patch(color=ON_CALL_COLOUR, label=text("on_call"))],
-                 loc="lower right", frameon=False, fontsize=FONTSIZE - 2)
+                 loc="upper center", bbox_to_anchor=(0.4, -0.14), frameon=False, fontsize=FONTSIZE - 2)
     return fig
 
 
@@ -269,10 +269,13 @@ def agents_figure(results: Results, lang: str = "en") -> Figure:
         raise ValueError(f"{results.folder} is not a sweep over {AGENTS} (sweep --vary {AGENTS}=...)")
     others = [c for c in results.swept if c != AGENTS]
     groups = list(table.groupby(others, sort=True)) if others else [((), table)]
+    if len(groups) > 6:   # a sampled design, not a grid: show agents' effect averaged over the rest
+        others, groups = [], [((), table)]
     fig, axes = new_figure(1, 2, text("agents_title"))
     shades = colormaps["viridis"](np.linspace(0, 0.85, len(groups)))   # levels of a parameter, not variants
     for (key, rows), colour in zip(groups, shades):
-        label = ", ".join(f"{text.parameter(k)} = {v}" for k, v in zip(others, np.atleast_1d(key))) or None
+        label = ", ".join(f"{text.parameter(k)} = {v:.4g}" if isinstance(v, float) else f"{text.parameter(k)} = {v}"
+                          for k, v in zip(others, np.atleast_1d(key))) or None
         for ax, metric in zip(axes, ("hotline_abandon_rate", "hotline_mean_wait_min")):
             points = [(agents, mean_ci(group[metric])) for agents, group in rows.groupby(AGENTS, sort=True)]
             x = [a for a, _ in points]

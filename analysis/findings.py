@@ -20,12 +20,18 @@ FINDING_METRICS = ("response_rate", "resolution_rate", "satisfaction_rate", "com
 LOWER_IS_BETTER = {"mean_response_h", "mean_resolve_h", "p90_resolve_h", "hotline_mean_wait_min",
                    "hotline_abandon_rate", "open_at_end", "mean_backlog"}
 VERBS = {"rate": ("raises", "lowers"), "time": ("lengthens", "shortens")}
+NEGLIGIBLE = {"points": 0.1, "hours": 0.1, "minutes": 0.1, "days": 0.01}   # smaller differences do not matter
+UNCERTAIN = 0.1   # an interval spanning zero and wider than this share of the base's mean says little
+ON_TIME = "whistle_on_time_rate"
 
 
 @dataclass
 class Finding:
-    """One sentence. ``kind``: ``clear`` (the interval excludes zero; ``better`` then says whether that is good
-    news), ``unclear`` (it spans zero) or ``unknown`` (no interval: fewer than two replications measured it)."""
+    """One sentence. ``kind``: ``clear`` (the interval excludes zero and the difference matters; ``better``
+    then says whether that is good news), ``yardstick`` (a whistle on-time share judged against a changed
+    limit), ``uncertain`` (the interval spans zero but is wide), or, said of several metrics at once,
+    ``negligible``, ``same`` (identical in every run), ``unclear`` (spans zero) and ``unknown`` (fewer than
+    two replications)."""
 
     sentence: str
     kind: str
@@ -42,40 +48,73 @@ def clear(difference: dict) -> bool:
     return low is not None and high is not None and (low > 0 or high < 0)
 
 
-def finding(variant: str, metric: str, difference: dict, text: Text) -> Finding:
+def kind_of(metric: str, difference: dict, base_mean: Optional[float] = None) -> str:
+    """Which kind of finding a difference makes (see ``Finding``; ``yardstick`` is decided by the caller)."""
+    if difference.get("ci_low") is None or difference.get("ci_high") is None:
+        return "unknown"
+    if difference["mean"] == difference["ci_low"] == difference["ci_high"] == 0:
+        return "same"
+    scale, unit = difference_unit(metric)
+    if clear(difference):
+        return "clear" if abs(difference["mean"]) * scale >= NEGLIGIBLE.get(unit, 0.0) else "negligible"
+    half = (difference["ci_high"] - difference["ci_low"]) / 2
+    return "uncertain" if base_mean and half > UNCERTAIN * abs(base_mean) else "unclear"
+
+
+def finding(variant: str, metric: str, difference: dict, text: Text, base_mean: Optional[float] = None) -> Finding:
     """The sentence for one variant's difference from the base on one metric. A decrease is stated as a
     positive amount with its interval ("lowers ... by 2.0 (95% CI 0.9 to 3.1)")."""
+    kind = kind_of(metric, difference, base_mean)
     scale, unit = difference_unit(metric)
     words = {"variant": variant, "metric": text.noun(metric), "unit": text(unit)}
-    if difference.get("ci_low") is None or difference.get("ci_high") is None:
-        return Finding(text("unknown", **words), "unknown")
-    mean, low, high = (difference[k] * scale for k in ("mean", "ci_low", "ci_high"))
-    if not clear(difference):
-        return Finding(text("no_clear", low=_number(low, low, high), high=_number(high, low, high), **words),
-                       "unclear")
+    if kind in ("unknown", "same"):
+        return Finding(text(kind, **words), kind)
+    low, high = difference["ci_low"] * scale, difference["ci_high"] * scale
+    interval = {"low": _number(low, low, high), "high": _number(high, low, high)}
+    if kind in ("unclear", "uncertain"):
+        return Finding(text("no_clear" if kind == "unclear" else "uncertain", **interval, **words), kind)
     up, down = VERBS["time" if unit in ("hours", "minutes", "days") else "rate"]
+    mean = difference["mean"] * scale
     if mean < 0:
         mean, low, high = -mean, -high, -low
-    return Finding(text(up if difference["mean"] > 0 else down, value=_number(mean, low, high),
-                        low=_number(low, low, high), high=_number(high, low, high), **words),
-                   "clear", (difference["mean"] > 0) != (metric in LOWER_IS_BETTER))
+    sentence = text(up if difference["mean"] > 0 else down, value=_number(mean, low, high),
+                    low=_number(low, low, high), high=_number(high, low, high), **words)
+    return Finding(sentence, kind, (difference["mean"] > 0) != (metric in LOWER_IS_BETTER))
 
 
 def variant_findings(variant: str, differences: dict[str, dict], text: Text,
+                     base: Optional[dict[str, Optional[float]]] = None,
+                     limits: Optional[tuple[str, str]] = None,
                      metrics: tuple[str, ...] = FINDING_METRICS) -> list[Finding]:
-    """A variant's clear differences, one sentence each, then one sentence naming the metrics with none, then
-    those that cannot be judged."""
-    found = [(m, finding(variant, m, differences[m], text)) for m in metrics if m in differences]
-    result = [f for _, f in found if f.clear]
-    unclear = [text.noun(m) for m, f in found if f.kind == "unclear"]
-    if unclear:
-        result.append(Finding(text("no_clear_many", variant=variant, metrics=text.join(unclear)), "unclear"))
-    return result + [f for _, f in found if f.kind == "unknown"]
+    """A variant's findings: a sentence for each difference that matters or is too uncertain to call, then
+    one sentence each for the metrics it changes negligibly, leaves identical, shows no clear difference on,
+    or cannot judge. ``base`` holds the base's means (to tell a wide interval); ``limits`` the base's and the
+    variant's whistle report limits when they differ, since on-time is then judged by another yardstick."""
+    base = base or {}
+    found = {m: finding(variant, m, differences[m], text, base.get(m)) for m in metrics if m in differences}
+    if limits and ON_TIME in found and found[ON_TIME].kind != "unknown":
+        found[ON_TIME] = _yardstick(variant, differences[ON_TIME], limits, text)
+    result = [f for f in found.values() if f.kind in ("clear", "uncertain", "yardstick")]
+    for kind in ("negligible", "same", "unclear", "unknown"):
+        named = [text.noun(m) for m, f in found.items() if f.kind == kind]
+        if named:
+            result.append(Finding(text(f"{kind}_many", variant=variant, metrics=text.join(named)), kind))
+    return result
+
+
+def _yardstick(variant: str, difference: dict, limits: tuple[str, str], text: Text) -> Finding:
+    low, high, mean = (difference[k] * 100 for k in ("ci_low", "ci_high", "mean"))
+    return Finding(text("yardstick", variant=variant, base_limit=limits[0], limit=limits[1],
+                        value=f"{'+' if mean >= 0 else ''}{_number(mean, low, high)}",
+                        low=_number(low, low, high), high=_number(high, low, high)), "yardstick")
 
 
 def _number(value: float, low: float, high: float) -> str:
     """``value`` to the decimals its interval supports: to the place of the half-width's first significant
-    digit, between 1 and 4 decimals."""
+    digit (1 to 4 decimals), and more if an interval's bound would otherwise round to zero."""
     half = (high - low) / 2
     decimals = 1 if half <= 0 else min(4, max(1, -math.floor(math.log10(half))))
+    nearest = min(abs(low), abs(high))
+    while decimals < 4 and nearest > 0 and round(nearest, decimals) == 0:
+        decimals += 1
     return f"{value:.{decimals}f}"

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -21,7 +22,7 @@ from matplotlib.figure import Figure
 from sim.store import atomic_write
 
 from . import figures
-from .findings import variant_findings
+from .findings import FINDING_METRICS, variant_findings
 from .results import Results, load_results
 from .style import cjk_subset, palette, save
 from .text import Text
@@ -47,7 +48,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h3{font-size:1.05em;margin:1em 0 .2em}ul{m
 table{border-collapse:collapse;font-size:.86em;margin:.5em 0}th,td{border:1px solid #ccc;padding:.3em .5em;
 text-align:right;vertical-align:top}th{background:#f3f3f3}td.name,th.name{text-align:left;white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.4em}
-li.better{color:#1a7f37}li.worse{color:#b42318}li.unclear{color:#666}
+li.better{color:#1a7f37}li.worse{color:#b42318}li.unclear{color:#666}li.uncertain{color:#9a6700}
 figure{margin:1.5em 0}figure img{max-width:100%}figcaption{color:#555;font-size:.92em}
 .lead{font-size:1.05em;color:#333}.note{color:#666;font-size:.9em}
 """
@@ -110,7 +111,7 @@ def headline_table(results: Results, text: Text) -> str:
     """Variants as rows, the headline metrics as columns: mean (95% CI)."""
     metrics = [m for m in HEADLINE if m in results.replications]
     colours = palette(results.variants)
-    values = _swept_values(results)
+    values = _swept_values(results, text)
     head = "".join(f"<th>{_e(text.parameter(key))}</th>" for key in results.swept)
     rows = []
     for variant in results.variants:
@@ -128,15 +129,23 @@ def findings_html(results: Results, text: Text) -> str:
     if not results.is_comparison:
         return f"<p>{_e(text('no_findings_sweep' if results.swept else 'no_findings'))}</p>"
     colours = palette(results.variants)
+    base = {m: results.stats(results.variants[0], m)["mean"] for m in FINDING_METRICS if m in results.replications}
     parts = [f'<p class="note">{_e(text("findings_note"))}</p>']
     for variant, differences in ((v, results.differences()[v]) for v in results.variants
                                  if v in results.differences()):
         parts.append(f'<h3><span class="swatch" style="background:{colours[variant]}"></span>{_e(variant)}</h3><ul>')
-        for item in variant_findings(variant, differences, text):
-            kind = ("better" if item.better else "worse") if item.clear else "unclear"
+        for item in variant_findings(variant, differences, text, base, _limits(results, variant, text)):
+            kind = ("better" if item.better else "worse") if item.clear else \
+                "uncertain" if item.kind == "uncertain" else "unclear"
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
         parts.append("</ul>")
     return "\n".join(parts)
+
+
+def _limits(results: Results, variant: str, text: Text) -> Optional[tuple[str, str]]:
+    """The base's and the variant's whistle report limits in words, if they differ."""
+    base, own = results.report_limit(results.variants[0]), results.report_limit(variant)
+    return None if base == own else (text.duration(base), text.duration(own))
 
 
 def changes_html(results: Results, text: Text) -> str:
@@ -162,7 +171,8 @@ def provenance_html(results: Results, text: Text) -> str:
         ("prov_seed", summary.get("seed", scenario.seed)),
         ("prov_replications", summary.get("replications", "")),
         ("prov_horizon", text("horizon_warmup", horizon=text.duration(scenario.horizon),
-                              warmup=text.duration(scenario.warmup))),
+                              warmup=text.duration(scenario.warmup)) if scenario.warmup
+         else text.duration(scenario.horizon)),
         ("prov_started", prov.get("started", "")),
         ("prov_code", ", ".join(codes)),
         ("prov_engine", text.engine(prov.get("engine", ""))
@@ -178,7 +188,8 @@ def _lead(results: Results, text: Text) -> str:
     scenario = results.scenario
     warmup = text("lead_warmup", warmup=text.duration(scenario.warmup)) if scenario.warmup else ""
     kind = "lead" if results.is_comparison else "lead_sweep" if results.swept else "lead_run"
-    return text(kind, variants=len(results.variants), replications=results.summary.get("replications", ""),
+    return text(kind, variants=len(results.variants), others=len(results.variants) - 1,
+                replications=results.summary.get("replications", ""),
                 horizon=text.duration(scenario.horizon), warmup=warmup,
                 keys=text.join([text.parameter(key) for key in results.swept]))
 
@@ -197,12 +208,19 @@ def _mean_ci(stats: dict, metric: str, text: Text) -> str:
     return text("mean_ci", mean=mean, low=fmt(stats["ci_low"]), high=fmt(stats["ci_high"]))
 
 
-def _swept_values(results: Results) -> dict[str, dict]:
+def _swept_values(results: Results, text: Text) -> dict[str, dict]:
     """A sweep point's parameter values, from its rows of replications.csv."""
     if not results.swept:
         return {}
     first = results.replications.drop_duplicates("variant").set_index("variant")
-    return {variant: {key: row[key] for key in results.swept} for variant, row in first.iterrows()}
+    return {variant: {key: _value(row[key], text) for key in results.swept} for variant, row in first.iterrows()}
+
+
+def _value(value, text: Text) -> str:
+    """A sweep point's parameter value: none for an empty one, numbers to four significant digits."""
+    if pd.isna(value):
+        return text.value(None)
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _manifest_codes(folder: Path) -> list[str]:

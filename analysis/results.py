@@ -110,15 +110,16 @@ def load_results(folder: Path) -> Results:
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         replications = pd.read_csv(folder / "replications.csv")
+        tables = {name: _optional_csv(folder / f"{name}.csv", ["date"] if name == "timeseries" else None)
+                  for name in TABLES}
+        design = _optional_json(folder / "design.json") or {}
+        provenance = _optional_json(folder / "provenance.json") or {}
     except (ValueError, UnicodeDecodeError) as exc:   # a damaged or hand-edited file
-        raise ScenarioError(f"has a summary.json or replications.csv that cannot be read ({exc}); rerun the "
-                            "command that wrote this results folder", folder, "DIR") from None
-    tables = {name: _optional_csv(folder / f"{name}.csv", ["date"] if name == "timeseries" else None)
-              for name in TABLES}
-    design = _optional_json(folder / "design.json") or {}
+        raise ScenarioError(f"has a file that cannot be read ({exc}); rerun the command that wrote this results "
+                            "folder", folder, "DIR") from None
     return Results(folder, summary, load_scenario(folder / "scenario.resolved.yaml"), replications, **tables,
-                   variants=_variants(replications, summary), provenance=_optional_json(folder / "provenance.json")
-                   or {}, swept=list(design.get("keys", [])))
+                   variants=_variants(replications, summary), provenance=provenance,
+                   swept=list(design.get("keys", [])))
 
 
 def _optional_csv(path: Path, parse_dates: Optional[list[str]] = None) -> pd.DataFrame:

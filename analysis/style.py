@@ -32,7 +32,8 @@ LEVEL_COLOURS = ("#1a9850", "#91cf60", "#fc8d59", "#d73027")
 WARMUP_COLOUR = "#e0e0e0"
 STYLE = {"font.size": FONTSIZE, "axes.titlesize": FONTSIZE + 1, "axes.labelsize": FONTSIZE,
          "xtick.labelsize": FONTSIZE - 1, "ytick.labelsize": FONTSIZE - 1,
-         "legend.fontsize": FONTSIZE - 1, "figure.titlesize": FONTSIZE + 3}
+         "legend.fontsize": FONTSIZE - 1, "figure.titlesize": FONTSIZE + 3,
+         "text.parse_math": False}   # a variant may be named "budget $5-$10"
 CJK_FONT_FILE = "mplfonts/fonts/NotoSansCJKsc-Regular.otf"
 
 
@@ -87,11 +88,14 @@ def palette(variants: Sequence[str]) -> dict[str, str]:
     """A fixed colour per variant: base dark grey, the others tab10 in order.
 
     tab10's own grey is skipped so no variant looks like base; beyond nine
-    other variants the colours come from tab20 (without its greys), wrapping.
+    other variants the colours come from tab20 (without its greys, dark
+    shades before light), wrapping.
     """
     others = [v for v in variants if v != "base"]
     name, grey = ("tab10", {7}) if len(others) <= 9 else ("tab20", {14, 15})
     colours = [to_hex(c) for i, c in enumerate(matplotlib.colormaps[name].colors) if i not in grey]
+    if name == "tab20":   # its dark shades first, then the light ones, so neighbours do not look alike
+        colours = colours[0::2] + colours[1::2]
     result = {v: colours[i % len(colours)] for i, v in enumerate(others)}
     return {"base": BASE_COLOUR, **result} if "base" in variants else result
 

@@ -22,13 +22,13 @@ METRICS = {
     "completion_rate": ("Completed in time", "按时办结率"),
     "mean_response_h": ("Mean time to respond (h)", "平均响应时间（小时）"),
     "mean_resolve_h": ("Mean time to resolve (h)", "平均办结时间（小时）"),
-    "p90_resolve_h": ("90th percentile time to resolve (h)", "办结时间90分位（小时）"),
-    "hotline_mean_wait_min": ("Hotline mean wait (min)", "热线平均等待（分钟）"),
-    "hotline_abandon_rate": ("Hotline abandonment rate", "热线放弃率"),
+    "p90_resolve_h": ("90th percentile time to resolve (h)", "办结用时第90百分位数（小时）"),
+    "hotline_mean_wait_min": ("Hotline mean wait (min)", "热线平均等待时长（分钟）"),
+    "hotline_abandon_rate": ("Hotline abandonment rate", "来电放弃率"),
     "whistle_on_time_rate": ("Whistle reports on time", "吹哨按时报到率"),
     "proactive_share": ("Found before a complaint", "主动发现占比"),
     "share_closed_in_community": ("Closed in the community", "社区办结占比"),
-    "backlog": ("Backlog", "积压工单"),
+    "backlog": ("Backlog", "积压工单数"),
 }
 
 # metrics as they read inside a finding's sentence
@@ -39,8 +39,8 @@ NOUNS = {
     "completion_rate": ("share completed in time", "按时办结率"),
     "mean_response_h": ("mean time to respond", "平均响应时间"),
     "mean_resolve_h": ("mean time to resolve", "平均办结时间"),
-    "hotline_mean_wait_min": ("mean hotline wait", "热线平均等待时间"),
-    "hotline_abandon_rate": ("hotline abandonment rate", "热线放弃率"),
+    "hotline_mean_wait_min": ("mean hotline wait", "热线平均等待时长"),
+    "hotline_abandon_rate": ("hotline abandonment rate", "来电放弃率"),
     "whistle_on_time_rate": ("share of whistle reports on time", "吹哨按时报到率"),
     "proactive_share": ("share found before a complaint", "主动发现占比"),
 }
@@ -49,31 +49,31 @@ NOUNS = {
 PARAMETERS = {
     "grid.households": ("households per grid", "每个网格户数"),
     "grid.patrol_every": ("days between grid patrols", "网格巡查间隔（天）"),
-    "grid.home_visit_target": ("home-visit target", "入户走访目标"),
-    "grid.data_chores_share": ("grid workers' time on data chores", "网格员填报事务时间占比"),
-    "grid.workers_per_grid": ("grid workers per grid", "每个网格网格员数"),
+    "grid.home_visit_target": ("home-visit target", "入户走访覆盖率目标"),
+    "grid.data_chores_share": ("grid workers' time on data chores", "网格员填表报数等事务性工作时间占比"),
+    "grid.workers_per_grid": ("grid workers per grid", "每网格配备网格员数"),
     "whistle.report_timeout": ("whistle report limit", "吹哨报到时限"),
     "whistle.assessment.enabled": ("double assessment of departments", "双考核"),
     "whistle.assessment.weight": ("weight of the street's rating in the appraisal", "街道评价在考核中的权重"),
-    "forces.all_on_call": ("every force on call from the district (none stationed)", "力量全部由区里派出（不下沉街道）"),
+    "forces.all_on_call": ("every force on call from the district (none stationed)", "执法力量全部由区级派出（不下沉街道）"),
     "dispatch.mode": ("dispatch", "派单方式"),
     "dispatch.accuracy": ("dispatch accuracy", "派单准确率"),
     "hotline.agents": ("hotline agents", "热线坐席数"),
     "hotline.lines": ("hotline lines", "热线线路数"),
     "consultation.knowledge_base_coverage": ("knowledge-base coverage", "知识库覆盖率"),
-    "levels.A.escalate_after": ("time in the community before escalation", "社区层级升级时限"),
-    "levels.B.escalate_after": ("time in the street before escalation", "街道层级升级时限"),
-    "levels.C.escalate_after": ("time in the district before escalation", "区级升级时限"),
+    "levels.A.escalate_after": ("time in the community before escalation", "社区办理时限（超时上提街道）"),
+    "levels.B.escalate_after": ("time in the street before escalation", "街道办理时限（超时上提区级）"),
+    "levels.C.escalate_after": ("time in the district before escalation", "区级办理时限（超时上提市级）"),
     "topics.enabled": ("monthly topics", "每月一题"),
-    "ranking.pressure.enabled": ("pressure on the bottom-ranked streets", "排名后进街道点名压力"),
-    "ranking.pressure.gaming": ("share of rushed closures under pressure", "压力下突击结案比例"),
+    "ranking.pressure.enabled": ("pressure on the bottom-ranked streets", "对排名靠后街道的通报约谈压力"),
+    "ranking.pressure.gaming": ("share of rushed closures under pressure", "考核压力下应付式办结比例"),
     "organisation.community_cap": ("largest community (households)", "社区规模上限（户）"),
     "volunteers.per_1000_households": ("volunteers per 1,000 households", "每千户志愿者数"),
     "horizon": ("simulated time", "模拟时长"),
     "warmup": ("warm-up", "预热期"),
 }
 
-VALUES = {True: ("on", "开启"), False: ("off", "关闭"), None: ("none", "无"), "none": ("none", "无"),
+VALUES = {True: ("on", "实行"), False: ("off", "未实行"), None: ("none", "不设"), "none": ("none", "不设"),
           "street": ("to the street", "派至街道"), "precise": ("precise, straight to the department", "精准派单")}
 
 STRINGS = {
@@ -85,24 +85,24 @@ STRINGS = {
     "difference_unit": ("difference\n({unit})", "差值\n（{unit}）"),
     "paired_ci": ("paired 95% CI", "配对95%置信区间"),
     "unpaired_ci": ("unpaired (Welch) 95% CI", "非配对（Welch）95%置信区间"),
-    "timeseries_title": ("Daily backlog and hotline wait (line: mean, band: 95% of replications)",
-                         "每日积压与热线等待（线：均值；阴影：95%的重复实验落在其中）"),
+    "timeseries_title": ("Daily backlog and hotline wait (line: mean; band: 2.5th to 97.5th percentile of replications)",
+                         "每日积压与热线等待（线：均值；阴影：各次重复运行的2.5至97.5百分位）"),
     "open_tickets": ("open tickets at end of day", "日末未结工单数"),
     "wait_minutes": ("mean wait (minutes)", "平均等待（分钟）"),
     "simulated_day": ("simulated day (1 = first)", "模拟日（1 = 第一天）"),
     "warmup_excluded": ("warm-up (excluded)", "预热期（不计入）"),
-    "funnel_title": ("Where tickets are closed (share of closed tickets)", "工单在哪一级办结（占已办结工单比例）"),
+    "funnel_title": ("Where tickets are closed (share of closed tickets)", "工单办结层级分布（占已办结工单比例）"),
     "closed_share": ("share of closed tickets (%)", "占已办结工单比例（%）"),
     "variant": ("variant", "方案"),
     "level_A": ("community (A)", "社区（A）"),
     "level_B": ("street (B)", "街道（B）"),
-    "level_C": ("district (C)", "区（C）"),
-    "level_D": ("city (D)", "市（D）"),
+    "level_C": ("district (C)", "区级（C）"),
+    "level_D": ("city (D)", "市级（D）"),
     "ranks_title": ("Monthly street ranking, {variant} (mean rank over replications)",
                     "街道月度排名，{variant}（重复实验平均名次）"),
     "month": ("simulated month (1 = first)", "模拟月份（1 = 第一个月）"),
     "street": ("street", "街道"),
-    "rank": ("rank (1 = best)", "名次（1 = 最好）"),
+    "rank": ("rank (1 = best)", "名次（1 = 第一名）"),
     "durations_title": ("How long tickets take (all replications pooled; dashed: time limits)",
                         "工单用时分布（合并全部重复实验；虚线：时限）"),
     "response_panel": ("Time to first response", "首次响应用时"),
@@ -115,14 +115,14 @@ STRINGS = {
     "per_100": ("requests per 100 households in {days}", "{days}内每百户诉求量"),
     "found_share": ("share of problems found before a complaint (%)", "投诉前主动发现的问题占比（%）"),
     "whistle_title": ("Whistle reports: how soon departments arrive, and who is on time",
-                      "吹哨报到：部门多快到场，谁按时"),
+                      "吹哨报到：部门报到用时与按时报到率"),
     "report_delay": ("time from the whistle to the report (log scale)", "吹哨至报到用时（对数刻度）"),
-    "share_reports": ("share of reports (%)", "报到比例（%）"),
+    "share_reports": ("share of reports (%)", "累计报到比例（%）"),
     "report_limit": ("report limit {limit}", "报到时限 {limit}"),
     "on_time_by_force": ("on time, by department ({variant})", "各部门按时报到率（{variant}）"),
     "on_time_pct": ("reports on time (%)", "按时报到比例（%）"),
     "stationed": ("stationed at the street (1+4)", "下沉街道（1+4）"),
-    "on_call": ("on call from the district (N)", "区里派出（N）"),
+    "on_call": ("on call from the district (N)", "区级部门派出（N）"),
     "agents_title": ("Hotline agents: abandonment and waiting (mean and 95% CI)", "热线坐席：放弃率与等待（均值及95%置信区间）"),
     "agents": ("hotline agents", "热线坐席数"),
     "abandon_pct": ("calls abandoned (%)", "放弃的来电（%）"),
@@ -143,22 +143,37 @@ STRINGS = {
     "shortens": ("{variant} shortens the {metric} by {value} {unit} (95% CI {low} to {high}).",
                  "{variant}使{metric}缩短{value}{unit}（95%置信区间 {low} 至 {high}）。"),
     "no_clear": ("{variant}: no clear difference in the {metric} (95% CI {low} to {high} {unit} spans zero).",
-                 "{variant}的{metric}未见明显差异（95%置信区间 {low} 至 {high}{unit}，包含零）。"),
-    "no_clear_many": ("{variant}: no clear difference in the {metrics}.", "{variant}的{metrics}未见明显差异。"),
+                 "{variant}与基准方案相比，{metric}未见明显差异（95%置信区间 {low} 至 {high}{unit}，包含零）。"),
+    "uncertain": ("{variant}: too uncertain to tell for the {metric}: somewhere between {low} and {high} {unit} "
+                  "(95% CI); more replications would narrow it.",
+                  "{variant}对{metric}的影响尚不确定：介于 {low} 至 {high}{unit} 之间（95%置信区间），需要更多重复运行才能判断。"),
+    "unclear_many": ("{variant}: no clear difference in the {metrics}.", "{variant}与基准方案相比，{metrics}未见明显差异。"),
+    "negligible_many": ("{variant}: differences too small to matter in the {metrics}.",
+                        "{variant}与基准方案相比，{metrics}差异极小，可以忽略。"),
+    "same": ("{variant}: the {metric} is identical to the base in every run.", "{variant}的{metric}在每次运行中都与基准方案相同。"),
+    "same_many": ("{variant}: the same as the base in every run for the {metrics}.",
+                  "{variant}的{metrics}在每次运行中都与基准方案相同。"),
     "unknown": ("{variant}: the {metric} cannot be judged (measured in fewer than two replications).",
-                "{variant}的{metric}无法判断（有效重复实验少于两次）。"),
+                "{variant}的{metric}无法判断（有效重复运行少于两次）。"),
+    "unknown_many": ("{variant}: the {metrics} cannot be judged (measured in fewer than two replications).",
+                     "{variant}的{metrics}无法判断（有效重复运行少于两次）。"),
+    "yardstick": ("{variant}: whistle reports are judged against {limit} instead of {base_limit}, so the share on "
+                  "time ({value} percentage points, 95% CI {low} to {high}) moves with the limit itself, not only "
+                  "with how soon departments arrive.",
+                  "{variant}的吹哨报到以{limit}（而非{base_limit}）为时限，按时报到率的变化（{value}个百分点，95%置信区间 "
+                  "{low} 至 {high}）部分来自时限本身，而不只是部门到场更快。"),
     "and": (" and ", "和"),
     "list_sep": (", ", "、"),
     "change": ("{name}: {base} → {value}", "{name}：{base} → {value}"),
     "no_change": ("no parameter differs from the base", "与基准方案参数相同"),
     # report
     "report_title": ("gridgov report: {scenario}", "gridgov 报告：{scenario}"),
-    "lead": ("{variants} variants, each run on the same random numbers as the base: the nth run of every variant "
-             "meets the same residents and the same problems, so the differences between variants are measured "
-             "with less noise. {replications} runs of {horizon} each{warmup}.",
-             "共{variants}个方案，各方案与基准方案使用相同的随机数：各方案的第n次运行面对相同的居民和问题，"
-             "因此方案之间的差异测量噪声更小。每个方案运行{replications}次，每次模拟{horizon}{warmup}。"),
-    "lead_run": ("One scenario, {replications} runs of {horizon} each{warmup}.",
+    "lead": ("The base and {others} variants, each run on the same random numbers as the base: the nth run of every "
+             "variant meets the same residents raising the same problems, so the differences between variants are "
+             "measured with less noise. {replications} runs of {horizon} each{warmup}.",
+             "基准方案与{others}个比较方案，均使用与基准方案相同的随机数：各方案的第n次运行面对相同的居民和问题，"
+             "因此方案间差异的估计受随机波动影响更小。每个方案重复运行{replications}次，每次模拟{horizon}{warmup}。"),
+    "lead_run": ("One scenario, {replications} run(s) of {horizon} each{warmup}.",
                  "单一情景，运行{replications}次，每次模拟{horizon}{warmup}。"),
     "lead_sweep": ("A sweep of {variants} points over {keys}, each run on the same random numbers: {replications} "
                    "runs of {horizon} each{warmup}.",
@@ -167,11 +182,12 @@ STRINGS = {
     "lead_warmup": (", the first {warmup} left out of the metrics as warm-up", "，前{warmup}为预热期，不计入指标"),
     "headline": ("Headline metrics (mean and 95% CI over replications)", "主要指标（重复实验均值及95%置信区间）"),
     "findings": ("Findings: each variant against the base", "主要发现：各方案与基准方案相比"),
-    "findings_note": ("Each variant is compared with the base run by run (paired differences); a difference whose 95% "
-                      "interval spans zero is reported as no clear difference. Whistle reports are on time against "
-                      "each variant's own report limit.",
-                      "各方案与基准方案逐次配对比较；95%置信区间包含零的差异记为未见明显差异。"
-                      "吹哨按时报到率以各方案自身的报到时限衡量。"),
+    "findings_note": ("Each variant is compared with the base run by run (paired differences). A difference whose 95% "
+                      "interval spans zero is reported as no clear difference; one under 0.1 percentage points, "
+                      "0.1 hours or 0.1 minutes as too small to matter. With this many comparisons, about one "
+                      "interval in twenty misses the true difference by chance.",
+                      "各方案与基准方案逐次配对比较。95%置信区间包含零的差异记为未见明显差异；小于0.1个百分点、"
+                      "0.1小时或0.1分钟的差异视为可以忽略。比较项目较多时，约每二十个区间中会有一个因偶然而偏离真实差异。"),
     "no_findings": ("One scenario only: nothing to compare.", "仅有一个情景，无可比较的方案。"),
     "no_findings_sweep": ("A sweep compares points through its table and figures; `compare` gives paired findings "
                           "against a base.",
@@ -180,12 +196,12 @@ STRINGS = {
                         "该结果文件夹未记录各方案的参数。"),
     "changes": ("What each variant changes from the base", "各方案相对基准方案的参数变化"),
     "figures": ("Figures", "图表"),
-    "provenance": ("Provenance", "来源信息"),
+    "provenance": ("Provenance", "运行与复现信息"),
     "mean_ci": ("{mean} ({low} to {high})", "{mean}（{low} 至 {high}）"),
     "prov_version": ("gridgov version", "gridgov 版本"),
     "prov_scenario": ("scenario", "情景"),
     "prov_seed": ("seed", "随机种子"),
-    "prov_replications": ("replications per variant", "每个方案重复次数"),
+    "prov_replications": ("replications per variant", "每个方案重复运行次数"),
     "prov_horizon": ("simulated time", "模拟时长"),
     "horizon_warmup": ("{horizon} ({warmup} of warm-up)", "{horizon}（含预热期{warmup}）"),
     "workers": ("{n} worker process(es) on one machine", "单机{n}个工作进程"),
@@ -206,17 +222,23 @@ FIGURE_CAPTIONS = {
     "differences": ("Each variant minus the base. Coloured bar: the paired interval; grey: the unpaired interval, "
                     "which ignores that both met the same problems and is usually wider.",
                     "各方案减基准方案之差。彩色：配对区间；灰色：非配对区间（未利用双方面对相同问题，通常更宽）。"),
-    "durations": ("Share of tickets responded to and closed within a given time (tickets still open at the end "
-                  "never reach 100%); the dashed lines are the time limits of the urgency classes.",
-                  "在给定时间内得到响应和办结的工单比例（期末仍未办结的工单使曲线达不到100%）；虚线为各紧急程度的时限。"),
-    "timeseries": ("Open tickets and hotline waiting day by day; the grey days are the warm-up.",
+    "durations": ("Share of tickets responded to and closed within a given time, all urgency classes together "
+                  "(tickets still open at the end never reach 100%); the dashed lines are the time limits, each of "
+                  "which applies to its own class only.",
+                  "在给定时间内得到响应和办结的工单比例，合并所有紧急程度（期末仍未办结的工单使曲线达不到100%）；"
+                  "虚线为时限，每条只适用于相应紧急程度的工单。"),
+    "timeseries": ("Open tickets and hotline waiting day by day, with the spread over replications; the grey days are "
+                   "the warm-up.",
                    "每日未结工单与热线等待；灰色部分为预热期。"),
     "funnel": ("The level at which tickets are closed: community (A), street (B), district (C), city (D).",
                "工单办结的层级：社区（A）、街道（B）、区（C）、市（D）。"),
-    "ranks": ("Each street's monthly rank in {variant} (green: near the top).",
-              "{variant}中各街道的月度排名（绿色靠前）。"),
-    "grid-map": ("Every grid of {variant} as a square, grouped by community and street.",
-                 "{variant}的每个网格为一格，按社区和街道排列。"),
+    "ranks": ("Each street's monthly rank in {variant}, averaged over the runs (green: near the top). Read single "
+              "months with care: under the same policies, much of the month-to-month movement is chance.",
+              "{variant}中各街道的月度排名，取各次运行的平均（绿色表示排名靠前）。单月名次需谨慎解读：政策不变时，"
+              "逐月的名次变动很大程度上来自偶然。"),
+    "grid-map": ("Every grid of {variant} as a square, grouped by community and street. Demand per household is the "
+                 "same everywhere in the model, so the spread between grids is mostly chance.",
+                 "{variant}的每个网格为一格，按社区和街道排列。模型中每户的诉求率处处相同，网格间的差异主要来自偶然。"),
     "whistle": ("When departments report after a whistle, against the limit, and who reports on time.",
                 "吹哨后各部门的报到时间与时限，以及各部门的按时率。"),
     "agents": ("Hotline abandonment and mean wait as the number of agents changes.",
@@ -224,12 +246,12 @@ FIGURE_CAPTIONS = {
 }
 
 URGENCY = {"emergency": ("emergency", "紧急"), "utility": ("utility", "水电气热"),
-           "ordinary": ("ordinary", "一般"), "complex": ("complex", "复杂")}
+           "ordinary": ("ordinary", "一般"), "complex": ("complex", "疑难复杂")}
 
-FORCES = {"urban_management": ("urban management", "城管"), "police": ("police", "公安"), "fire": ("fire", "消防"),
+FORCES = {"urban_management": ("urban management", "城管执法"), "police": ("police", "公安"), "fire": ("fire", "消防"),
           "traffic": ("traffic", "交通"), "market_regulation": ("market regulation", "市场监管"),
-          "housing": ("housing", "住建"), "planning": ("planning", "规划"), "parks": ("parks", "园林"),
-          "ecology": ("ecology", "生态环境"), "culture": ("culture", "文化")}
+          "housing": ("housing", "住建"), "planning": ("planning", "规划自然资源"), "parks": ("parks", "园林绿化"),
+          "ecology": ("ecology", "生态环境"), "culture": ("culture", "文化旅游")}
 
 DURATION_WORDS = {"min": ("minutes", "分钟"), "h": ("hours", "小时"), "d": ("days", "天")}
 

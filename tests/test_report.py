@@ -57,7 +57,8 @@ def test_compare_writes_the_report_with_table_findings_and_figures(folder):
     for variant in ("base", "grid-300", "whistle-2h"):
         assert f"</span>{variant}</td>" in page
     assert re.search(r"<td>\d+\.\d% \(\d+\.\d to \d+\.\d\)</td>", page)   # mean (95% CI) cells
-    assert "whistle-2h raises the share of whistle reports on time by" in page   # a clear finding
+    assert "whistle-2h: whistle reports are judged against 2 hours instead of 30 minutes" in page   # the yardstick
+    assert "the share found before a complaint by" in page   # grid-300's clear finding
     assert "no clear difference" in page
     assert "households per grid: 500 → 300" in page and "whistle report limit: 30min → 2h" in page
     drawn = _figures(page)
@@ -97,9 +98,9 @@ def test_report_rebuilds_from_the_folder_without_running(folder, tmp_path):
 def test_chinese_report_has_chinese_headings_and_findings(chinese):
     page = (chinese / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
-    for heading in ("主要指标", "主要发现", "参数变化", "图表", "来源信息"):
+    for heading in ("主要指标", "主要发现", "参数变化", "图表", "运行与复现信息"):
         assert heading in page
-    assert "whistle-2h使吹哨按时报到率提高" in page and "未见明显差异" in page
+    assert "whistle-2h的吹哨报到以2小时（而非30分钟）为时限" in page and "未见明显差异" in page
     assert "每个网格户数：500 → 300" in page and "吹哨报到时限：30分钟 → 2小时" in page
     assert "Headline" not in page and "no clear difference" not in page
     assert len(_figures(page)) == 8
@@ -144,7 +145,8 @@ def test_a_missing_glyph_would_fail_the_test():
 @pytest.mark.parametrize("lang", text.LANGS)
 def test_every_text_exists_in_both_languages(lang):
     words = text.Text(lang)
-    tables = (text.STRINGS, text.METRICS, text.NOUNS, text.PARAMETERS, text.FIGURE_CAPTIONS, text.FORCES)
+    tables = (text.STRINGS, text.METRICS, text.NOUNS, text.PARAMETERS, text.FIGURE_CAPTIONS, text.FORCES,
+              text.URGENCY, text.VALUES, text.DURATION_WORDS, text.DURATION_UNITS)
     for table in tables:
         for key, pair in table.items():
             assert len(pair) == len(text.LANGS) and all(pair), key
@@ -175,14 +177,40 @@ def test_finding_flips_to_no_clear_difference_when_the_interval_spans_zero():
     assert "未见明显差异" in zh.sentence
 
 
-def test_variant_findings_gather_the_metrics_without_a_clear_difference():
+def test_variant_findings_sort_differences_by_what_they_can_tell():
     words = text.Text("en")
     same = {"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0}
-    found = variant_findings("v", {"response_rate": same, "satisfaction_rate": same,
-                                   "hotline_mean_wait_min": {"mean": 2.0, "ci_low": 1.5, "ci_high": 2.5}}, words)
-    assert [f.kind for f in found] == ["clear", "unclear"]
-    assert found[0].better is False   # a longer wait is bad news
-    assert found[1].sentence == "v: no clear difference in the response rate and satisfaction rate."
+    found = variant_findings("v", {
+        "response_rate": same,
+        "resolution_rate": {"mean": 0.0002, "ci_low": 0.0001, "ci_high": 0.0003},   # clear but 0.02 points
+        "satisfaction_rate": {"mean": 0.001, "ci_low": -0.002, "ci_high": 0.004},
+        "mean_resolve_h": {"mean": 44.6, "ci_low": -2.0, "ci_high": 91.2},          # spans zero, but wide
+        "hotline_mean_wait_min": {"mean": 2.0, "ci_low": 1.5, "ci_high": 2.5},
+        "completion_rate": {"mean": 0.01, "ci_low": None, "ci_high": None},
+    }, words, base={"mean_resolve_h": 70.7, "satisfaction_rate": 0.72})
+    assert [f.kind for f in found] == ["uncertain", "clear", "negligible", "same", "unclear", "unknown"]
+    assert found[0].sentence.startswith("v: too uncertain to tell for the mean time to resolve: somewhere between "
+                                        "-2.0 and 91.2 hours")
+    assert found[1].better is False   # a longer wait is bad news
+    assert found[2].sentence == "v: differences too small to matter in the resolution rate."
+    assert found[3].sentence == "v: the same as the base in every run for the response rate."
+    assert found[4].sentence == "v: no clear difference in the satisfaction rate."
+    assert "cannot be judged" in found[5].sentence
+
+
+def test_a_changed_report_limit_is_a_yardstick_not_an_improvement():
+    words = text.Text("en")
+    found = variant_findings("whistle-2h", {"whistle_on_time_rate": {"mean": 0.262, "ci_low": 0.258,
+                                                                     "ci_high": 0.266}},
+                             words, limits=("30 minutes", "2 hours"))
+    assert [f.kind for f in found] == ["yardstick"] and found[0].better is None
+    assert "judged against 2 hours instead of 30 minutes" in found[0].sentence and "+26.2" in found[0].sentence
+
+
+def test_an_interval_bound_never_rounds_to_zero():
+    found = finding("p", "response_rate", {"mean": 0.00045, "ci_low": 0.000041, "ci_high": 0.00086},
+                    text.Text("en"))
+    assert "(95% CI 0.004 to 0.086)" in found.sentence
 
 
 def test_parameter_changes_name_each_changed_path():
@@ -198,9 +226,12 @@ def test_report_refuses_a_folder_that_is_not_results(folder, tmp_path):
     damaged = tmp_path / "damaged"
     shutil.copytree(folder, damaged)
     (damaged / "summary.json").write_text("{not json", encoding="utf-8")
+    half = tmp_path / "half"
+    shutil.copytree(folder, half)
+    (half / "provenance.json").write_text('{"started": ', encoding="utf-8")
     (tmp_path / "empty").mkdir()
     for target, says in ((tmp_path / "empty", "missing summary.json"), (tmp_path / "missing", "does not exist"),
-                         (damaged, "cannot be read")):
+                         (damaged, "cannot be read"), (half, "cannot be read")):
         done = _run("report", str(target))
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert "results folder" in done.stderr and says in done.stderr
@@ -238,3 +269,13 @@ def test_the_command_line_offers_the_languages_the_text_has():
     import run
 
     assert run.LANGS == text.LANGS
+
+
+@pytest.mark.parametrize("name", ["base", "teaching-street"])
+def test_compared_files_need_names_of_their_own(tmp_path, name):
+    other = tmp_path / "other.yaml"
+    other.write_text(f"extends: {ROOT / 'scenarios' / 'teaching_street.yaml'}\nname: {name}\n", encoding="utf-8")
+    done = _run("compare", "scenarios/teaching_street.yaml", str(other), str(other), "--set", "horizon=1d",
+                "--out", str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"is named '{name}'" in done.stderr and "its own name" in done.stderr
