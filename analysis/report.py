@@ -27,6 +27,7 @@ from .results import Results, load_results
 from .style import cjk_subset, palette, save
 from .text import Text
 
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 HEADLINE = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "mean_resolve_h",
             "hotline_mean_wait_min", "whistle_on_time_rate", "proactive_share")
 # (file name, figure function, whether the folder has what it needs), in the order the report shows them
@@ -90,7 +91,8 @@ def write_report(folder: Path, lang: str = "en") -> Path:
                     "</figcaption></figure>")
     body += [f"<h2>{_e(text('provenance'))}</h2>", provenance_html(results, text)]
     title = _e(text("report_title", scenario=results.scenario.name))
-    css = CSS + (_font_face(title + "".join(body)) if lang == "zh" else "")
+    shown = title + "".join(body)
+    css = CSS + (_font_face(shown) if lang == "zh" or CJK.search(shown) else "")   # Chinese names in English
     page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n" + "\n".join(body)
             + "\n</body>\n</html>\n")
@@ -195,13 +197,14 @@ def _lead(results: Results, text: Text) -> str:
 
 
 def _mean_ci(stats: dict, metric: str, text: Text) -> str:
-    """``72.5% (72.1 to 72.9)``: rates in percent, times to two decimals; the interval is cut to the values the
-    metric can take (no rate above 100%, nothing below zero), which a t interval on few replications can
-    overshoot."""
+    """``72.5% (72.1 to 72.9)``: rates in percent, other values to two decimals (three under one); the
+    interval is cut to the values the metric can take (no rate above 100%, nothing below zero), which a t
+    interval on few replications can overshoot."""
     if stats.get("mean") is None:
         return "–"
     rate = metric.endswith(("_rate", "_share"))
-    fmt = (lambda v: f"{100 * min(max(v, 0.0), 1.0):.1f}") if rate else (lambda v: f"{max(v, 0.0):.2f}")
+    places = 2 if rate or abs(stats["mean"]) >= 1 else 3   # a wait of 0.027 minutes is not 0.03
+    fmt = (lambda v: f"{100 * min(max(v, 0.0), 1.0):.1f}") if rate else (lambda v: f"{max(v, 0.0):.{places}f}")
     mean = fmt(stats["mean"]) + ("%" if rate else "")
     if stats.get("ci_low") is None:
         return mean
