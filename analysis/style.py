@@ -128,16 +128,15 @@ def save(fig: Figure, folder: Path, name: str) -> list[Path]:
     return paths
 
 
-def point(ax, at: float, mean: Optional[float], low: Optional[float], high: Optional[float], colour: str, label: str,
-          vertical: bool = False) -> None:
-    """A mean as a dot with its 95% interval as a bar (none with a single replication), labelled with the
-    variant; nothing if there is no mean."""
+def point(ax, y: float, mean: Optional[float], low: Optional[float], high: Optional[float], colour: str,
+          label: str) -> None:
+    """A mean as a dot on row ``y`` with its 95% interval as a bar (none with a single replication), labelled
+    with the variant; nothing if there is no mean."""
     if mean is None:   # not measured in any replication: nothing to draw
         return
     low, high = (mean if bound is None else bound for bound in (low, high))
-    xy, err = ((at, mean), "yerr") if vertical else ((mean, at), "xerr")
-    ax.errorbar(*xy, **{err: [[mean - low], [high - mean]]}, fmt="o", color=colour, ms=8,
-                elinewidth=2.2, capsize=4, label=label, zorder=3)
+    ax.errorbar(mean, y, xerr=[[mean - low], [high - mean]], fmt="o", color=colour, ms=8, elinewidth=2.2, capsize=4,
+                label=label, zorder=3)
 
 
 def colour_ticks(labels, colours: dict[str, str]) -> None:
