@@ -127,7 +127,7 @@ def headline_table(results: Results, text: Text) -> str:
 
 
 def findings_html(results: Results, text: Text) -> str:
-    """Per variant, its clear differences from the base and the metrics it leaves unchanged."""
+    """Per variant, a heading in its colour and its findings against the base (``analysis.findings``)."""
     if not results.is_comparison:
         return f"<p>{_e(text('no_findings_sweep' if results.swept else 'no_findings'))}</p>"
     colours = palette(results.variants)
