@@ -10,7 +10,9 @@ followed phase by phase (Mandelbaum & Zeltyn 2007 give the same quantities
 through incomplete gamma functions). Times are in the rate's unit
 (minutes in gridgov). The quantities are those gridgov measures: the share
 of callers who wait at all, who abandon, who are answered within a
-threshold, and the mean wait of the answered callers.
+threshold, and the mean wait of the answered callers. The share answered
+within a threshold under Erlang A follows the tagged caller's phases as a
+small Markov chain, solved with ``scipy.sparse.linalg.expm_multiply``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import expm_multiply
 
 TAIL = 1e-15
 
@@ -69,6 +73,19 @@ def erlang_a(lam: float, mu: float, c: int, theta: float) -> Queue:
     p_served = float(pi[:c].sum() + pi[c:] @ served)
     mean_wait_answered = float(pi[c:] @ (served * wait_if_served)) / p_served
     return Queue(p_wait, theta * mean_queue / lam, mean_wait_answered, mean_queue)
+
+
+def erlang_a_service_level(lam: float, mu: float, c: int, theta: float, threshold: float) -> float:
+    """Share of all callers answered within ``threshold`` in M/M/c+M: those who find an agent free, and those
+    who reach one before both the threshold and their patience run out."""
+    pi = _stationary(lam, mu, c, theta)
+    positions = len(pi) - c
+    ahead = c * mu + theta * np.arange(positions)  # rate at which the place ahead frees, with i ahead
+    # states 0..positions-1: callers ahead of the tagged one; the last state: answered (absorbing)
+    chain = sparse.diags([np.append(-(ahead + theta), 0.0), np.append(ahead[1:], 0.0), [ahead[0]]],
+                         [0, 1, -positions], format="csr")
+    answered_later = expm_multiply(chain * threshold, np.append(pi[c:], 0.0))[-1]
+    return float(pi[:c].sum() + answered_later)
 
 
 def _stationary(lam: float, mu: float, c: int, theta: float) -> np.ndarray:

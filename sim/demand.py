@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from .dispatch import community_intake, dispatch_ticket
+from .distributions import sampler
 from .evaluation import follow_up
 from .hotline import call
 from .request import ANSWERED, CALLBACK, CONSULTATION, COVERED, FATES, PROBLEM, Request
@@ -53,7 +54,7 @@ class StreetDraws:
         st, s = model.streams, model.scenario
         self.stream = st[purpose]
         self.raise_delay = s.demand.raise_delay.sampler(st[f"{purpose}/raise"])
-        self.patience = s.hotline.patience.sampler(st[f"{purpose}/patience"])
+        self.patience = sampler(s.hotline.patience, st[f"{purpose}/patience"])
         self.talk = s.hotline.talk_time.sampler(st[f"{purpose}/talk"])
         self.fates = st[f"{purpose}/fate"]
 

@@ -10,12 +10,12 @@ Each spec builds a sampler that draws from one random stream.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Callable, Literal, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WrapSerializer, model_validator
 
 from .durations import parse_duration
-from .types import DURATION_JSON_SCHEMA, Duration, PositiveFloat
+from .types import DURATION_JSON_SCHEMA, Duration, PositiveFloat, is_none
 
 Sampler = Callable[[], float]
 
@@ -118,3 +118,27 @@ DistributionSpec = Annotated[
     _ShorthandSchema,
 ]
 DIST_NAMES = ("fixed", "exponential", "lognormal", "gamma", "uniform")
+
+
+class _NeverSchema:
+    """Tell editors that ``none`` is accepted as well as a distribution."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        return {"anyOf": [handler(core_schema), {"enum": ["none"]}]}
+
+
+OptionalDistributionSpec = Annotated[
+    Optional[DistributionSpec],
+    BeforeValidator(lambda value: None if is_none(value) else value),
+    WrapSerializer(lambda value, handler: "none" if value is None else handler(value), when_used="json"),
+    _NeverSchema,
+]
+"""A duration that may never end, written ``none``: a caller who never hangs up."""
+
+
+def sampler(spec: Optional[DistributionSpec], stream) -> Sampler:
+    """The spec's sampler; no spec (``none``) draws nothing and is never over (an infinite duration)."""
+    if spec is None:
+        return lambda: math.inf
+    return spec.sampler(stream)

@@ -26,6 +26,7 @@ from .whistle import blow
 
 A, B, C, D = 0, 1, 2, 3
 POOLS = ("grid_workers", None, "district", "city")
+LEVEL_FLOWS = tuple(f"level_{name}" for name in LEVELS)
 
 
 def handle(model, req: Request, level: int):
@@ -34,6 +35,8 @@ def handle(model, req: Request, level: int):
     while True:
         spec = model.scenario.levels[LEVELS[level]]
         req.path += LEVELS[level]
+        entered, here = env.now, rec.flows[LEVEL_FLOWS[level]]
+        here.enter(entered)
         limit = spec.escalate_after if level < D else None
         deadline = math.inf if limit is None else env.now + limit
         if level == B:
@@ -56,10 +59,12 @@ def handle(model, req: Request, level: int):
                         rec.count(req, "gamed")
                 req.solved = not req.gamed and u_solve < solve_p
                 rec.closed(env.now, req, level)
+                here.leave(env.now, entered)
                 rec.note(env.now, req, "closed", "at level {}, {}", LEVELS[level],
                          "solved" if req.solved else "not solved")
                 return
             yield env.timeout(max(0.0, min(env.now + lead, deadline) - env.now))
+        here.leave(env.now, entered)
         level += 1
         rec.count(req, "escalated")
         rec.note(env.now, req, "escalated", "to level {}", LEVELS[level])

@@ -11,40 +11,45 @@ streams.
 
 from __future__ import annotations
 
+import math
+
 from .request import Request
+
+INF = math.inf
 
 
 def call(model, req: Request):
     """Try to get through to an agent; return True once the call has been answered and talked through."""
     env, rec, h = model.env, model.recorder, model.scenario.hotline
-    agents = model.agents
+    agents, lines = model.agents, model.lines
     while True:
         req.attempts += 1
         first = req.attempts == 1 and req.patience is not None
         patience = req.patience if first else model.patience()
-        if model.busy_lines >= h.lines:
+        if lines.value >= h.lines:
             rec.call_blocked(req)
             rec.note(env.now, req, "busy", "attempt {}: every line is busy", req.attempts)
         else:
-            model.busy_lines += 1
             arrived = env.now
+            lines.enter(arrived)
             turn = agents.acquire()
             answered = True
             if turn is not None:
-                agents.give_up_after(turn, patience)
+                if patience < INF:  # (callers who never hang up: patience none)
+                    agents.give_up_after(turn, patience)
                 answered = yield turn
             if answered:
                 wait = env.now - arrived
                 req.wait += wait
-                rec.call_answered(env.now, req, wait, h.service_level_threshold)
+                rec.call_answered(env.now, req, wait, h.service_level_threshold, turn is not None)
                 talk = req.talk if first else model.talk()
                 rec.note(env.now, req, "answered", "attempt {}, waited {:.1f} min", req.attempts, wait)
                 rec.work("hotline_agents", env.now, talk)
                 yield env.timeout(talk)
                 agents.release()
-                model.busy_lines -= 1
+                lines.leave(env.now, arrived)
                 return True
-            model.busy_lines -= 1
+            lines.leave(env.now, arrived)
             req.wait += env.now - arrived
             rec.call_abandoned(req)
             rec.note(env.now, req, "abandoned", "attempt {}: hung up after {:.1f} min", req.attempts,

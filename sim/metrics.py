@@ -13,8 +13,10 @@ from .schema import LEVELS, WHISTLE_KINDS
 NAN = float("nan")
 
 DEFINITIONS: dict[str, str] = {
-    "requests": "requests that entered the system: problems raised by residents or found on patrol, repeats and consultations",
-    "handling_requests": "problems that entered the system (raised, repeated or found on patrol)",
+    "requests": "requests that entered the system: problems raised by residents or found first by a grid worker's "
+                "patrol or home visit or by a volunteer, repeats and consultations",
+    "handling_requests": "problems that entered the system (raised, repeated, or found by patrol, home visit or "
+                         "volunteer)",
     "consultations": "questions asked by phone or online",
     "tickets": "handling requests that became a ticket (answered calls, online requests, grid-worker intake)",
     "response_rate": "evaluated requests first contacted within their class's response limit / evaluated requests",
@@ -30,6 +32,8 @@ DEFINITIONS: dict[str, str] = {
     "hotline_answer_rate": "call attempts answered by an agent / call attempts",
     "hotline_abandon_rate": "call attempts that hung up while waiting / call attempts that got a line",
     "hotline_blocked_rate": "call attempts that found every line busy / call attempts",
+    "hotline_delayed_rate": "call attempts that found every agent busy and had to wait / call attempts that got a "
+                            "line (Erlang's probability of waiting)",
     "hotline_mean_wait_min": "mean wait of answered calls, minutes (average speed of answer)",
     "hotline_service_level": "calls answered within the service-level threshold / call attempts that got a line",
     "hotline_lost": "requests whose caller gave up before getting through",
@@ -50,21 +54,26 @@ DEFINITIONS: dict[str, str] = {
     "share_closed_in_street": "tickets closed at level A or B (within the street) / closed tickets",
     "escalation_rate": "closed tickets that were escalated at least once / closed tickets",
     "escalations": "times a matter was passed up a level (tickets still open included)",
-    "proactive_share": "problems found on patrol before any complaint / problems entering for the first time",
+    "proactive_share": "problems found by patrol, home visit or volunteer before any complaint / problems entering "
+                       "for the first time",
     "repeat_share": "repeat requests / handling requests",
     "solved_at_closure_rate": "closed tickets whose problem was really solved / closed tickets",
-    "problems_never_raised": "problems that appeared but that no resident raised and no patrol found",
+    "problems_never_raised": "problems that appeared but that no resident raised and nobody found",
     "problems_prevented": "problems that did not arise because a monthly topic had fixed their root cause",
     "gamed_closures": "closures a street under ranking pressure rushed: reported solved, not solved",
     "open_at_end": "requests not finished at the horizon (in a call, in handling, or waiting)",
     "mean_backlog": "time-weighted mean number of open tickets",
-    "grid_worker_utilisation": "grid workers' time on chores, patrols, home visits and matters / their working time",
-    "hotline_agent_utilisation": "agents' talk time / (agents x horizon)",
-    "street_centre_utilisation": "street dispatchers' triage time / (dispatchers x horizon)",
-    "stationed_force_utilisation": "stationed teams' time from setting off to end of work / (teams x horizon)",
-    "on_call_force_utilisation": "on-call teams' time from setting off to end of work / (teams x horizon)",
-    "district_utilisation": "C-level coordinators' busy time / (coordinators x horizon)",
-    "city_utilisation": "D-level handlers' busy time / (handlers x horizon)",
+    "grid_worker_utilisation": "grid workers' time on chores, patrols, home visits and matters / their working time "
+                               "(shift minutes from the warm-up to the horizon)",
+    "hotline_agent_utilisation": "agents' talk time / (agents x time from the warm-up to the horizon)",
+    "street_centre_utilisation": "street dispatchers' triage time / (dispatchers x time from the warm-up to the "
+                                 "horizon)",
+    "stationed_force_utilisation": "stationed teams' time from setting off to end of work / (teams x time from the "
+                                   "warm-up to the horizon)",
+    "on_call_force_utilisation": "on-call teams' time from setting off to end of work / (teams x time from the "
+                                 "warm-up to the horizon)",
+    "district_utilisation": "C-level coordinators' busy time / (coordinators x time from the warm-up to the horizon)",
+    "city_utilisation": "D-level handlers' busy time / (handlers x time from the warm-up to the horizon)",
 }
 for _level in LEVELS:
     DEFINITIONS[f"share_closed_{_level}"] = f"tickets closed at level {_level} / closed tickets"
@@ -102,6 +111,7 @@ def compute(rec: Recorder) -> dict[str, float]:
         "hotline_answer_rate": ratio(c["answered"], c["calls"]),
         "hotline_abandon_rate": ratio(c["abandoned"], c["queued"]),
         "hotline_blocked_rate": ratio(c["blocked"], c["calls"]),
+        "hotline_delayed_rate": ratio(c["delayed"], c["queued"]),
         "hotline_mean_wait_min": ratio(c["wait_sum"], c["answered"]),
         "hotline_service_level": ratio(c["answered_in_threshold"], c["queued"]),
         "hotline_lost": c["lost"],

@@ -18,6 +18,7 @@ from typing import Callable, Optional
 import simpy
 
 from .calendar import WorkCalendar
+from .distributions import sampler
 from .gridworker import GridWork
 from .organisation import City, build_city
 from .pool import Pool
@@ -114,7 +115,7 @@ class Model:
         s, st = self.scenario, self.streams
         h = s.hotline
         self.talk = h.talk_time.sampler(st["hotline/talk"])
-        self.patience = h.patience.sampler(st["hotline/patience"])
+        self.patience = sampler(h.patience, st["hotline/patience"])
         self.redial = st["hotline/redial"]
         self.redial_delay = h.redial_delay.sampler(self.redial)
         self.online_delay = s.online.processing_delay.sampler(st["online"])
@@ -142,21 +143,22 @@ class Model:
 
     def _build_handlers(self) -> None:
         s, env, rec, city = self.scenario, self.env, self.recorder, self.city
-        self.agents = Pool(env, s.hotline.agents)
-        self.busy_lines = 0
+        flows = rec.flows
+        self.agents = Pool(env, s.hotline.agents, flows["hotline_queue"])
+        self.lines = flows["hotline_lines"]  # callers holding a line
         rec.set_capacity("hotline_agents", s.hotline.agents)
         workers = s.grid.workers_per_grid
-        self.grid_workers = [Pool(env, workers) for _ in range(city.grids)]
+        self.grid_workers = [Pool(env, workers, flows["grid_worker_queue"]) for _ in range(city.grids)]
         working = self.calendar.working_between(s.warmup, s.horizon)
         duties = sum((1.0 - share) * c.grids for share, c in zip(self.gridwork.handling_share, city.communities))
         rec.set_capacity("grid_workers", workers * city.grids, working, workers * duties * working)
         staff = s.organisation.street_centre_staff
-        self.centres = [Pool(env, staff) for _ in city.streets]
+        self.centres = [Pool(env, staff, flows["street_centre_queue"]) for _ in city.streets]
         rec.set_capacity("street_centres", staff * len(city.streets))
         coordinators = s.organisation.district_coordinators
-        self.coordinators = [Pool(env, coordinators) for _ in city.districts]
+        self.coordinators = [Pool(env, coordinators, flows["district_queue"]) for _ in city.districts]
         rec.set_capacity("district", coordinators * len(city.districts))
-        self.city_staff = Pool(env, s.organisation.city_department_staff)
+        self.city_staff = Pool(env, s.organisation.city_department_staff, flows["city_queue"])
         rec.set_capacity("city", s.organisation.city_department_staff)
         # forces: (resource, on call?) per street and force name
         f = s.forces
@@ -167,11 +169,13 @@ class Model:
             if f.all_on_call:
                 teams.update({name: n * len(district.streets) for name, n in f.stationed.items()})
             district_teams.append(teams)
-        district_pools = [{name: Pool(env, n) for name, n in teams.items()} for teams in district_teams]
+        district_pools = [{name: Pool(env, n, flows["on_call_force_queue"]) for name, n in teams.items()}
+                          for teams in district_teams]
         self.forces = []
         for street in city.streets:
             pools = {name: (resource, True) for name, resource in district_pools[street.district].items()}
-            pools.update({name: (Pool(env, teams), False) for name, teams in stationed_here.items()})
+            pools.update({name: (Pool(env, teams, flows["stationed_force_queue"]), False)
+                          for name, teams in stationed_here.items()})
             self.forces.append(pools)
         rec.set_capacity("stationed_forces", sum(stationed_here.values()) * len(city.streets))
         rec.set_capacity("on_call_forces", sum(sum(teams.values()) for teams in district_teams))
@@ -193,7 +197,7 @@ class Model:
         if self.scenario.warmup > 0:
             env.process(self._end_warmup())
         env.run(until=self.horizon)
-        self.recorder.end_of_day(self.recorder.days - 1)
+        self.recorder.end_of_day(self.recorder.days - 1, self.horizon)
         self.recorder.close_horizon()
         return self.recorder
 
@@ -208,6 +212,6 @@ class Model:
         """Snapshot the backlog at the end of every day before the last (the last is taken at the horizon)."""
         for day in range(self.recorder.days - 1):
             yield self.env.timeout((day + 1) * 1440.0 - self.env.now)
-            self.recorder.end_of_day(day)
+            self.recorder.end_of_day(day, self.env.now)
             if progress is not None:
                 progress(day + 1)

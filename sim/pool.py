@@ -5,6 +5,8 @@ only a request that has to wait gets an event, which fires with ``True``
 when a handler is handed over, or with ``False`` if the requester gives up
 first (a caller's patience runs out, a level's time limit passes). This
 keeps the uncontended path, by far the most common, as cheap as possible.
+The queue is observed by a ``Flow`` (pools of one kind share one), which
+measures its length and waits.
 """
 
 from __future__ import annotations
@@ -14,37 +16,54 @@ from typing import Optional
 
 from simpy import Environment, Event
 
+from .flows import Flow
+
+
+class Turn(Event):
+    """A place in a pool's queue, with the time it was taken."""
+
+    def __init__(self, env: Environment, entered: float):
+        super().__init__(env)
+        self.entered = entered
+
 
 class Pool:
     """``capacity`` handlers, taken one at a time and handed over in arrival order."""
 
-    __slots__ = ("env", "capacity", "free", "queue")
+    __slots__ = ("env", "capacity", "free", "queue", "flow")
 
-    def __init__(self, env: Environment, capacity: int):
+    def __init__(self, env: Environment, capacity: int, flow: Flow):
         self.env, self.capacity, self.free = env, capacity, capacity
-        self.queue: deque[Event] = deque()
+        self.queue: deque[Turn] = deque()
+        self.flow = flow
 
-    def acquire(self) -> Optional[Event]:
+    def acquire(self) -> Optional[Turn]:
         """Take a handler: None if one was free, else an event to wait on."""
         if self.free:
             self.free -= 1
+            self.flow.passed(self.env.now)
             return None
-        turn = Event(self.env)
+        now = self.env.now
+        turn = Turn(self.env, now)
         self.queue.append(turn)
+        self.flow.enter(now)
         return turn
 
-    def give_up_after(self, turn: Event, delay: float) -> None:
+    def give_up_after(self, turn: Turn, delay: float) -> None:
         """Withdraw the waiting ``turn`` after ``delay`` unless a handler came first."""
         def withdraw(_event) -> None:
             if not turn.triggered:
                 self.queue.remove(turn)
+                self.flow.leave(self.env.now, turn.entered)
                 turn.succeed(False)
         self.env.timeout(delay).callbacks.append(withdraw)
 
     def release(self) -> None:
         """Hand the handler to the next in line, or put it back."""
         if self.queue:
-            self.queue.popleft().succeed(True)
+            turn = self.queue.popleft()
+            self.flow.leave(self.env.now, turn.entered)
+            turn.succeed(True)
         else:
             self.free += 1
 

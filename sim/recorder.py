@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Callable, Optional
 
+from .flows import STATIONS, Flow
 from .request import ANSWERED, LOST, NAN, Request
 from .schema import LEVELS
 
@@ -64,30 +65,6 @@ class Histogram:
         return NAN
 
 
-class Level:
-    """A time-weighted level (open tickets): its integral since ``origin``, and its value now."""
-
-    __slots__ = ("value", "area", "since", "origin")
-
-    def __init__(self):
-        self.value, self.area, self.since, self.origin = 0, 0.0, 0.0, 0.0
-
-    def change(self, now: float, delta: int) -> None:
-        self.area += self.value * (now - self.since)
-        self.value += delta
-        self.since = now
-
-    def restart(self, now: float) -> None:
-        """Measure the mean from ``now`` on (the end of the warm-up), keeping the value."""
-        self.change(now, 0)
-        self.area, self.origin = 0.0, now
-
-    def mean(self, until: float) -> float:
-        """The time-weighted mean between ``origin`` and ``until``."""
-        span = until - self.origin
-        return (self.area + self.value * (until - self.since)) / span if span > 0 else NAN
-
-
 class Tally:
     """The counts behind the metrics, for one set of requests: those measured, or those of the warm-up."""
 
@@ -96,7 +73,7 @@ class Tally:
     def __init__(self):
         self.counts = dict.fromkeys((
             "requests", "problems", "consultations", "proactive", "repeats", "never_raised", "prevented",
-            "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued",
+            "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued", "delayed",
             "consult_on_call", "consult_callback",
             "tickets", "dispatched", "misdispatched", "forwarded", "escalated", "closed_escalated", "responded",
             "response_sum", "closed", "resolve_sum", "completed_in_time", "due", "solved_closed",
@@ -138,8 +115,9 @@ class Recorder:
         self.measured, self.warming = Tally(), Tally()
         self.busy: dict[str, float] = {}
         self.capacity: dict[str, int] = {}
-        self.backlog = Level()
-        self.teams_out = {False: Level(), True: Level()}  # whistle teams away from base: stationed, on call
+        self.flows = {name: Flow(self.days) for name, _what in STATIONS}  # every queue and level, day by day
+        self.backlog = self.flows["open_tickets"]
+        self.teams_out = {False: self.flows["stationed_teams_out"], True: self.flows["on_call_teams_out"]}
         self.day = {key: [0] * self.days for key in (
             "arrivals", "tickets", "closed", "backlog", "evaluated", "responded", "solved", "satisfied", "answered")}
         self.day["wait_sum"] = [0.0] * self.days
@@ -230,12 +208,15 @@ class Recorder:
         c = self._tally(req).counts
         c["calls"] += 1
         c["queued"] += 1
+        c["delayed"] += 1
         c["abandoned"] += 1
 
-    def call_answered(self, now: float, req: Request, wait: float, threshold: float) -> None:
+    def call_answered(self, now: float, req: Request, wait: float, threshold: float, delayed: bool) -> None:
+        """A call answered after ``wait`` minutes; ``delayed`` if every agent was busy when it came."""
         c = self._tally(req).counts
         c["calls"] += 1
         c["queued"] += 1
+        c["delayed"] += delayed
         c["answered"] += 1
         c["wait_sum"] += wait
         if wait <= threshold:
@@ -255,7 +236,7 @@ class Recorder:
         c["tickets"] += 1
         if now + self.limits[req.urgency][1] < self.horizon:  # events at the horizon itself never happen
             c["due"] += 1
-        self.backlog.change(now, 1)
+        self.backlog.enter(now)
         self.day["tickets"][self._day(now)] += 1
         self.street_month["tickets"][self._cell(req.street, now)] += 1
 
@@ -317,7 +298,7 @@ class Recorder:
             c["completed_in_time"] += 1
         if req.solved:
             c["solved_closed"] += 1
-        self.backlog.change(now, -1)
+        self.backlog.leave(now, req.ticket)
         self.day["closed"][self._day(now)] += 1
         self.street_month["closed"][self._cell(req.street, now)] += 1
 
@@ -338,8 +319,11 @@ class Recorder:
             table["solved"][index] += reported
             table["satisfied"][index] += bool(req.satisfied)
 
-    def end_of_day(self, day: int) -> None:
+    def end_of_day(self, day: int, now: float) -> None:
+        """Day ``day`` ends at ``now`` (the last at the horizon): snapshot the backlog, close the queues' day."""
         self.day["backlog"][day] = self.backlog.value
+        for flow in self.flows.values():
+            flow.end_of_day(day, now)
 
     # --- the end of a request ------------------------------------------------------------------
     def finish(self, req: Request, outcome: str, keep: bool = False) -> None:
@@ -364,7 +348,9 @@ class Recorder:
         self.finish(req, LOST)
 
     def close_horizon(self) -> None:
-        """At the horizon: write the records of requests still open."""
+        """At the horizon: count the stays still running, write the records of requests still open."""
+        for flow in self.flows.values():
+            flow.close(self.horizon)
         if self.live is not None:
             for req in self.live.values():
                 self._row(req)

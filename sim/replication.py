@@ -31,6 +31,7 @@ class Replication:
     distributions: pd.DataFrame
     departments: pd.DataFrame
     grids: pd.DataFrame
+    queues: pd.DataFrame
     events: int
     records: Optional[Path] = None
     code: str = ""  # source_hash() of the code that ran it
@@ -52,4 +53,5 @@ def run_one(scenario: Scenario, replication: int, records: Optional[Path] = None
     if partial is not None:
         os.replace(partial, records)
     return Replication(replication, result.metrics, result.timeseries, result.streets, result.topics,
-                       result.distributions, result.departments, result.grids, result.events, records, source_hash())
+                       result.distributions, result.departments, result.grids, result.queues, result.events, records,
+                       source_hash())

@@ -18,6 +18,7 @@ from .governance import street_scores
 from .model import Model
 from .ranking import rank
 from .organisation import City
+from .flows import DAY, STATIONS
 from .recorder import DURATIONS, RECORD_COLUMNS, Recorder
 from .schema import Scenario
 
@@ -35,6 +36,7 @@ class Result:
     distributions: pd.DataFrame
     departments: pd.DataFrame
     grids: pd.DataFrame
+    queues: pd.DataFrame
     issues: Optional[pd.DataFrame] = None
     trace: list[tuple] = field(default_factory=list)
     events: int = 0
@@ -63,7 +65,7 @@ def simulate(scenario: Scenario, seed: Optional[int] = None, replication: int = 
     return Result(scenario, replication, metrics.compute(rec), timeseries_table(rec, scenario.start_date),
                   streets_table(rec, scenario.ranking, [s.name for s in model.city.streets]), topics_table(rec),
                   distributions_table(rec), departments_table(rec, model.forces), grids_table(rec, model.city),
-                  issues, rec.events or [], scheduled_events(model.env))
+                  queues_table(rec), issues, rec.events or [], scheduled_events(model.env))
 
 
 def scheduled_events(env) -> int:
@@ -150,4 +152,22 @@ def grids_table(rec: Recorder, city: City) -> pd.DataFrame:
     frame = pd.DataFrame(places, columns=["street", "community", "grid", "households"])
     for key, counts in rec.grid.items():
         frame[key] = counts
+    return frame
+
+
+def queues_table(rec: Recorder) -> pd.DataFrame:
+    """One row per queue or handling level (``sim.flows.STATIONS``) and day: the units that arrived that day,
+    how many of them had left by the horizon, their total time inside in minutes (up to the horizon for those
+    still there) and the time-weighted mean number present during the day (the last day cut at the horizon).
+    Summed over a window of days they give L, lambda and W (Little's law); warm-up days are flagged."""
+    frames = []
+    for name, _what in STATIONS:
+        flow = rec.flows[name]
+        lengths = [min(DAY, rec.horizon - day * DAY) for day in range(rec.days)]
+        frames.append(pd.DataFrame({
+            "station": name, "day": range(rec.days), "arrivals": flow.arrivals, "departures": flow.departures,
+            "stay_min": flow.stay, "mean_number": [area / length for area, length in zip(flow.day_area, lengths)],
+        }))
+    frame = pd.concat(frames, ignore_index=True)
+    frame["warmup"] = frame["day"] * DAY < rec.warmup
     return frame

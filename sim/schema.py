@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .distributions import DistributionSpec
+from .distributions import DistributionSpec, OptionalDistributionSpec
 from .types import (
     Duration,
     NonNegativeFloat,
@@ -282,7 +282,9 @@ class Hotline(Section):
     lines: PositiveInt = 30
     agents: PositiveInt = 12
     talk_time: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 5.0, "cv": 0.6})
-    patience: DistributionSpec = Field(default_factory=lambda: {"dist": "exponential", "mean": 3.0})
+    patience: OptionalDistributionSpec = Field(
+        default_factory=lambda: {"dist": "exponential", "mean": 3.0},
+        description="how long a caller waits for an agent before hanging up; none: callers never hang up")
     redial_prob: Probability = 0.6
     redial_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "exponential", "mean": 20.0})
     max_attempts: PositiveInt = 5

@@ -22,12 +22,13 @@ DURATION_JSON_SCHEMA: dict[str, Any] = {
 }
 
 
-def _is_none(value: Any) -> bool:
+def is_none(value: Any) -> bool:
+    """Whether a user wrote ``none`` (or ``never``, ``off``, null): no limit."""
     return value is None or (isinstance(value, str) and value.strip().lower() in {"none", "never", "off"})
 
 
 def _parse_optional_duration(value: Any) -> Any:
-    return None if _is_none(value) else parse_duration(value)
+    return None if is_none(value) else parse_duration(value)
 
 
 def _format_optional(value: float | None) -> str:
@@ -60,7 +61,7 @@ PositiveInt = Annotated[int, Field(gt=0)]
 
 OptionalCount = Annotated[
     Optional[PositiveInt],
-    BeforeValidator(lambda value: None if _is_none(value) else value),
+    BeforeValidator(lambda value: None if is_none(value) else value),
     WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["none", None]}]}),
 ]
 """A whole number that may be switched off with ``none``."""

@@ -33,14 +33,14 @@ def blow(model, req: Request):
         travels.append((model.report_on_call if on_call else model.report_stationed)() * model.delay_factor)
         idles.append(model.whistling.uniform() < w.present_not_working * model.idle_factor)
         if turn is None:
-            rec.teams_out[on_call].change(blown, 1)
+            rec.teams_out[on_call].enter(blown)
         else:
             turn.callbacks.append(lambda _event, i=i, on_call=on_call: handed_over(i, on_call))
             waiting.append(turn)
 
     def handed_over(i: int, on_call: bool) -> None:
         sent[i] = env.now
-        rec.teams_out[on_call].change(env.now, 1)
+        rec.teams_out[on_call].enter(env.now)
 
     if waiting:
         yield env.all_of(waiting)
@@ -57,7 +57,7 @@ def blow(model, req: Request):
     rec.note(env.now, req, "reported", "all teams on site after {:.0f} min{}{}", env.now - blown,
              ", some late" if req.late_reports else "", ", one present but not working" if any_idle else "")
     yield env.timeout(model.effort[1]() * model.pace[req.street])
-    for pool, on_call in teams:
-        rec.teams_out[on_call].change(env.now, -1)
+    for (pool, on_call), left in zip(teams, sent):
+        rec.teams_out[on_call].leave(env.now, left)
         pool.release()
     return any_idle

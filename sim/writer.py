@@ -23,7 +23,7 @@ import yaml
 from .recorder import RECORD_COLUMNS
 from .schema import Scenario
 
-TABLES = ("timeseries", "streets", "topics", "distributions", "departments", "grids")  # per replication
+TABLES = ("timeseries", "streets", "topics", "distributions", "departments", "grids", "queues")  # per replication
 
 RECORD_SCHEMA = pa.schema([
     (name, kind) for name, kind in zip(RECORD_COLUMNS, (

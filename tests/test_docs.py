@@ -91,3 +91,19 @@ def test_every_metric_is_defined_and_documented():
 def test_shipped_json_schema_is_current():
     shipped = (ROOT / "scenarios" / "schema.json").read_text(encoding="utf-8")
     assert shipped == render(), "run: python -m sim.jsonschema"
+
+
+MECHANISMS = ("organisation", "demand", "gridworker", "calendar", "hotline", "pool", "dispatch", "handling",
+              "whistle", "evaluation", "governance", "ranking", "distributions", "streams", "recorder", "metrics",
+              "flows")
+ODD = ("Purpose and patterns", "Entities, state variables and scales", "Process overview and scheduling",
+       "Design concepts", "Initialisation", "Input data", "Submodels")
+
+
+def test_model_description_follows_odd_and_points_to_real_modules():
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"sim/(\w+)\.py", text))
+    assert named <= {path.stem for path in (ROOT / "sim").glob("*.py")}, "docs/model.md names a missing module"
+    assert set(MECHANISMS) <= named
+    headings = re.findall(r"^## \d+\. (.+)$", text, re.M)
+    assert all(element in headings for element in ODD), headings

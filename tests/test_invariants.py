@@ -481,6 +481,32 @@ def test_grid_duration_and_department_tables_agree_with_records(params):
     assert set(departments["force"]) == set(scenario.forces.stationed) | set(scenario.forces.on_call)
 
 
+@SETTINGS
+@given(cases())
+def test_queues_table_agrees_with_records_and_balances_its_time(params):
+    """Every queue and level: the integral of its level is the time its units spent inside; open tickets and
+    the levels' visits follow the records."""
+    scenario, result = run(params)
+    r, q = result.issues, result.queues
+    lengths = np.minimum(1440.0, scenario.horizon - q["day"] * 1440.0)
+    q = q.assign(area=q["mean_number"] * lengths)
+    for station, days in q.groupby("station"):
+        assert math.isclose(days["area"].sum(), days["stay_min"].sum(), rel_tol=1e-9, abs_tol=1e-6), station
+        assert (days["departures"] <= days["arrivals"]).all() and (days["stay_min"] >= -EPS).all(), station
+    totals = q.groupby("station")[["arrivals", "departures"]].sum()
+    tickets = r["ticket_min"].notna()
+    assert totals.loc["open_tickets", "arrivals"] == tickets.sum()
+    assert totals.loc["open_tickets", "departures"] == r["closed_min"].notna().sum()
+    visits = r["path"].str.len().sum()  # every level a ticket reached
+    assert sum(totals.loc[f"level_{level}", "arrivals"] for level in LEVELS) == visits
+    # every call that got a line asks for an agent
+    assert totals.loc["hotline_lines", "arrivals"] == totals.loc["hotline_queue", "arrivals"]
+    # the time callers spent in the queue is what the records say they waited, when nobody waits at the end
+    queue = q[q["station"] == "hotline_queue"]
+    if queue["arrivals"].sum() == queue["departures"].sum():
+        assert math.isclose(queue["stay_min"].sum(), r["call_wait_min"].sum(), rel_tol=1e-9, abs_tol=1e-6)
+
+
 # --- the schema accepts only what the model can run ---------------------------------------------
 
 def test_category_without_forces_is_refused_or_runs():

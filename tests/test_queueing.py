@@ -2,10 +2,11 @@
 
 import math
 
+import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.queueing import erlang_a, erlang_b, erlang_c, erlang_c_service_level
+from analysis.queueing import erlang_a, erlang_a_service_level, erlang_b, erlang_c, erlang_c_service_level
 
 
 def test_erlang_b_by_hand():
@@ -55,6 +56,36 @@ def test_erlang_a_balances_its_flows(lam, mu, c, theta):
     assert 0 < queue.p_abandon < 1 and 0 < queue.p_wait <= 1
     busy = c - sum(max(c - n, 0) * p for n, p in enumerate(_pi(lam, mu, c, theta)))
     assert lam * (1 - queue.p_abandon) == pytest.approx(mu * busy, rel=1e-9)
+
+
+@pytest.mark.parametrize("lam, mu, c", [(1.0, 1.0, 2), (9.5, 1.0, 10), (36.0, 0.2, 200)])
+def test_erlang_a_service_level_tends_to_erlang_c(lam, mu, c):
+    for threshold in (0.0, 0.25, 1.0):
+        assert erlang_a_service_level(lam, mu, c, 1e-8, threshold) == pytest.approx(
+            erlang_c_service_level(lam, mu, c, threshold), abs=1e-5)
+
+
+@pytest.mark.parametrize("lam, mu, c, theta", [(10.0, 1.0, 8, 0.5), (2.2, 0.2, 10, 1 / 3), (250.0, 1.0, 200, 0.1)])
+def test_erlang_a_service_level_runs_from_no_wait_to_everyone_answered(lam, mu, c, theta):
+    queue = erlang_a(lam, mu, c, theta)
+    levels = [erlang_a_service_level(lam, mu, c, theta, t) for t in (0.0, 0.1, 1.0, 10.0, 60.0)]
+    assert levels[0] == pytest.approx(1 - queue.p_wait, abs=1e-12)
+    assert all(a <= b + 1e-9 for a, b in zip(levels, levels[1:]))  # (up to the matrix exponential's rounding)
+    assert levels[-1] == pytest.approx(1 - queue.p_abandon, rel=1e-6)  # an hour: every wait has ended
+
+
+def test_erlang_a_service_level_matches_a_tagged_caller_drawn_at_random():
+    """An independent estimate: draw the callers ahead from the stationary chain, then the tagged caller's
+    phases and patience; the exact value lies within the sample's 99.9% interval."""
+    lam, mu, c, theta, threshold = 2.2, 0.2, 10, 1 / 3, 0.25
+    rng = np.random.default_rng(6)
+    pi = _pi(lam, mu, c, theta)
+    ahead = rng.choice(len(pi), size=200_000, p=pi) - c  # callers ahead; negative: an agent is free
+    phases = rng.exponential(1 / (c * mu + theta * np.arange(len(pi) - c)), size=(len(ahead), len(pi) - c))
+    wait = np.where(np.arange(len(pi) - c) <= ahead[:, None], phases, 0.0).sum(axis=1)  # phases i = ahead..0
+    answered = (ahead < 0) | ((wait <= threshold) & (rng.exponential(1 / theta, len(ahead)) > wait))
+    share, half = answered.mean(), 3.29 * answered.std() / math.sqrt(len(answered))
+    assert abs(share - erlang_a_service_level(lam, mu, c, theta, threshold)) < half
 
 
 def _pi(lam, mu, c, theta):

@@ -13,6 +13,7 @@ from analysis.stats import mean_ci
 from sim import load_scenario, load_variants
 from sim.durations import format_duration, parse_duration
 from sim.organisation import build_city
+from sim.flows import Flow
 from sim.pool import Pool
 from sim.recorder import Histogram
 from sim.streams import Streams, seed_sequence
@@ -66,7 +67,7 @@ def test_histogram_quantiles_within_bin_precision():
 
 def test_pool_first_come_first_served_and_give_up():
     env = simpy.Environment()
-    pool = Pool(env, 1)
+    pool = Pool(env, 1, Flow())
     log = []
 
     def user(name, arrive, hold, patience=None):
