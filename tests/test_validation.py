@@ -108,6 +108,9 @@ def test_window_reads_l_lambda_and_w_off_the_daily_table():
     assert w.mean_number == pytest.approx(0.375) and w.still_inside == 1
     assert w.gap == pytest.approx((0.375 - 8 / 2880 * 30) / 0.375)
     assert little.identity_error(q, "s", 3 * 1440.0) == pytest.approx(abs(0.8 * 1440 - 340) / 340)
+    cut = little.window(q, "s", 1, 3, horizon=2.5 * 1440.0)  # the last day half there
+    assert cut.mean_number == pytest.approx((0.5 * 1440 + 0.25 * 720) / 2160)
+    assert cut.arrival_rate == pytest.approx(8 / 2160)
 
 
 def test_littles_law_window_is_whole_weeks_after_the_warm_up():

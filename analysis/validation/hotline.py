@@ -30,7 +30,7 @@ from .little import window
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hotline_theory.yaml"
 SECTION = "Hotline against queueing theory"
-REPLICATIONS = 10
+REPLICATIONS = 20
 PATIENT = 1000  # patience of this many talk times or more: Erlang C applies as well as Erlang A
 
 
@@ -94,7 +94,7 @@ def checks(name: str, scenario: Scenario, runs: list) -> list[Check]:
     if any(rep.metrics["hotline_blocked_rate"] > 0 for rep in runs):
         raise ValueError(f"{name}: some calls found every line busy, which neither Erlang model has; add lines")
     days = (first_day(scenario.warmup), first_day(scenario.horizon))
-    waiting = tuple(window(rep.queues, "hotline_queue", *days).mean_number for rep in runs)
+    waiting = tuple(window(rep.queues, "hotline_queue", *days, scenario.horizon).mean_number for rep in runs)
     measured = {key: tuple(rep.metrics[key] for rep in runs) for key in (
         "hotline_delayed_rate", "hotline_mean_wait_min", "hotline_service_level", "hotline_abandon_rate",
         "hotline_agent_utilisation")}

@@ -17,6 +17,7 @@ inside, to rounding error: the daily table is complete.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -51,13 +52,15 @@ class Window:
         return (self.mean_number - expected) / self.mean_number if self.mean_number > 0 else expected
 
 
-def window(queues: pd.DataFrame, station: str, first: int, end: int) -> Window:
-    """The station's L, lambda and W over days ``first`` to ``end`` (excluded), all whole days."""
+def window(queues: pd.DataFrame, station: str, first: int, end: int, horizon: float = math.inf) -> Window:
+    """The station's L, lambda and W over days ``first`` to ``end`` (excluded); a day cut by the ``horizon``
+    counts for its length."""
     days = queues[(queues["station"] == station) & (queues["day"] >= first) & (queues["day"] < end)]
-    span = (end - first) * DAY
+    lengths = (horizon - days["day"] * DAY).clip(upper=DAY)
+    span = float(lengths.sum())
     arrivals = int(days["arrivals"].sum())
     mean_time = float(days["stay_min"].sum()) / arrivals if arrivals else 0.0
-    return Window(float(days["mean_number"].sum()) * DAY / span, arrivals / span, mean_time,
+    return Window(float((days["mean_number"] * lengths).sum()) / span, arrivals / span, mean_time,
                   arrivals - int(days["departures"].sum()))
 
 
