@@ -56,7 +56,7 @@ def window(queues: pd.DataFrame, station: str, first: int, end: int, horizon: fl
     """The station's L, lambda and W over days ``first`` to ``end`` (excluded); a day cut by the ``horizon``
     counts for its length."""
     days = queues[(queues["station"] == station) & (queues["day"] >= first) & (queues["day"] < end)]
-    lengths = (horizon - days["day"] * DAY).clip(upper=DAY)
+    lengths = _lengths(days, horizon)
     span = float(lengths.sum())
     arrivals = int(days["arrivals"].sum())
     mean_time = float(days["stay_min"].sum()) / arrivals if arrivals else 0.0
@@ -67,10 +67,14 @@ def window(queues: pd.DataFrame, station: str, first: int, end: int, horizon: fl
 def identity_error(queues: pd.DataFrame, station: str, horizon: float) -> float:
     """|integral of the level - total time inside| / total time inside, over the whole horizon."""
     days = queues[queues["station"] == station]
-    lengths = [min(DAY, horizon - day * DAY) for day in days["day"]]
-    area = float((days["mean_number"] * lengths).sum())
+    area = float((days["mean_number"] * _lengths(days, horizon)).sum())
     inside = float(days["stay_min"].sum())
     return abs(area - inside) / inside if inside > 0 else abs(area)
+
+
+def _lengths(days: pd.DataFrame, horizon: float) -> pd.Series:
+    """Minutes of each day before the horizon."""
+    return (horizon - days["day"] * DAY).clip(upper=DAY)
 
 
 def measured_weeks(scenario: Scenario, drain_days: int) -> tuple[int, int]:
