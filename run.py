@@ -24,8 +24,8 @@ from pathlib import Path
 
 EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED = 2, 1, 130
 RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv",
-                "distributions.csv", "departments.csv", "grids.csv", "queues.csv", "scenario.resolved.yaml", "issues.parquet",
-                "provenance.json", "manifest.csv", "sensitivity.csv", "design.json", "report.html")
+                "distributions.csv", "departments.csv", "grids.csv", "queues.csv", "scenario.resolved.yaml",
+                "issues.parquet", "provenance.json", "manifest.csv", "sensitivity.csv", "design.json", "report.html")
 LANGS = ("en", "zh")  # analysis.text.LANGS, spelled out so that building the parser imports nothing
 PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
 MAX_REPLICATIONS = 100

@@ -5,9 +5,10 @@
 of the households, with the hotline and city departments scaled alike),
 with a month of warm-up before the month the published figure refers to,
 and writes the published and simulated figures side by side.
-``--workers N`` runs the replications in N processes. ``--fit`` first refits the solve probabilities (to the resolution rate) and
-the satisfaction intercept (to the satisfaction rate) by fixed-point
-iteration, and prints the values to put in the scenario file.
+``--workers N`` runs the replications in N processes. ``--fit`` first
+refits the solve probabilities (to the resolution rate) and the
+satisfaction intercept (to the satisfaction rate) by fixed-point iteration,
+and prints the values to put in the scenario file.
 """
 
 from __future__ import annotations

@@ -13,14 +13,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from scipy import stats
-
 from sim.engines import LocalEngine
 from sim.experiment import Experiment
 from sim.replication import Replication
 from sim.schema import Scenario
 
-from .stats import LEVEL, mean_ci, summarise
+from .stats import mean_ci, summarise, welch
 
 BASE = "base"
 IDENTITY = ("name", "description", "variants", "seed", "gridgov_version")  # not parameters of the model
@@ -37,19 +35,8 @@ def unpaired_interval(base: list[float], other: list[float]) -> tuple[Optional[f
     ys = [y for y in other if not math.isnan(y)]
     if len(xs) < 2 or len(ys) < 2:
         return None, None
-    vx, vy = variance(xs) / len(xs), variance(ys) / len(ys)
-    diff = math.fsum(ys) / len(ys) - math.fsum(xs) / len(xs)
-    if vx + vy == 0:
-        return diff, diff
-    dof = (vx + vy) ** 2 / (vx ** 2 / (len(xs) - 1) + vy ** 2 / (len(ys) - 1))
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, dof)) * math.sqrt(vx + vy)
-    return diff - half, diff + half
-
-
-def variance(xs: list[float]) -> float:
-    """Sample variance (n - 1 in the denominator)."""
-    mean = math.fsum(xs) / len(xs)
-    return math.fsum((x - mean) ** 2 for x in xs) / (len(xs) - 1)
+    _diff, low, high = welch(ys, xs)
+    return low, high
 
 
 def differences(base: list[dict], other: list[dict], names: Iterable[str]) -> dict[str, dict]:

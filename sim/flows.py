@@ -13,8 +13,9 @@ Little's law L = lambda W can be checked (docs/validation.md).
 
 from __future__ import annotations
 
+from .calendar import DAY
+
 NAN = float("nan")
-DAY = 1440.0
 
 # (name, what waits or stays there), in the order of queues.csv
 STATIONS = (

@@ -18,7 +18,8 @@ from .governance import street_scores
 from .model import Model
 from .ranking import rank
 from .organisation import City
-from .flows import DAY, STATIONS
+from .calendar import DAY
+from .flows import STATIONS
 from .recorder import DURATIONS, RECORD_COLUMNS, Recorder
 from .schema import Scenario
 
@@ -160,10 +161,10 @@ def queues_table(rec: Recorder) -> pd.DataFrame:
     how many of them had left by the horizon, their total time inside in minutes (up to the horizon for those
     still there) and the time-weighted mean number present during the day (the last day cut at the horizon).
     Summed over a window of days they give L, lambda and W (Little's law); warm-up days are flagged."""
+    lengths = [min(DAY, rec.horizon - day * DAY) for day in range(rec.days)]
     frames = []
     for name, _what in STATIONS:
         flow = rec.flows[name]
-        lengths = [min(DAY, rec.horizon - day * DAY) for day in range(rec.days)]
         frames.append(pd.DataFrame({
             "station": name, "day": range(rec.days), "arrivals": flow.arrivals, "departures": flow.departures,
             "stay_min": flow.stay, "mean_number": [area / length for area, length in zip(flow.day_area, lengths)],

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.compare import compare, paired_difference, unpaired_interval, variance
+from analysis.compare import compare, paired_difference, unpaired_interval
+from analysis.stats import variance
 from sim import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,9 +24,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from scipy import stats
-
-from ..stats import mean_ci
+from ..stats import mean_ci, welch
 
 FAMILY = 0.95  # the chance that a correct simulator passes every equal-check
 LEVEL = 0.95
@@ -54,16 +52,7 @@ def t_interval(values: Sequence[float], level: float) -> Interval:
 
 def welch_interval(a: Sequence[float], b: Sequence[float], level: float) -> Interval:
     """Welch interval of mean(a) - mean(b) for two independent sets of replications."""
-    na, nb = len(a), len(b)
-    ma, mb = math.fsum(a) / na, math.fsum(b) / nb
-    va = math.fsum((x - ma) ** 2 for x in a) / (na - 1) / na
-    vb = math.fsum((x - mb) ** 2 for x in b) / (nb - 1) / nb
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return Interval(ma - mb, ma - mb, ma - mb)
-    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    return Interval(ma - mb, ma - mb - half, ma - mb + half)
+    return Interval(*welch(list(a), list(b), level))
 
 
 @dataclass(frozen=True)
