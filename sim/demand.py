@@ -60,7 +60,7 @@ class StreetDraws:
 
     def fate(self, count: int) -> list[float]:
         """``count`` uniforms for a request's chance outcomes."""
-        return [self.fates.uniform() for _ in range(count)]
+        return self.fates.uniforms(count)
 
     def caller(self, req: Request) -> None:
         """The resident's patience on a first call, and how long that call will take."""
@@ -190,7 +190,7 @@ def repeat_of(model, req: Request, delay: float) -> None:
         return
     again = Request(model.next_id(), PROBLEM, req.street, req.community, req.grid, req.category,
                     req.needed, req.urgency, "hotline", req.appeared, req.repeat + 1)
-    again.fate = [model.repeat_fates.uniform() for _ in FATES]
+    again.fate = model.repeat_fates.uniforms(len(FATES))
     model.env.process(problem_life(model, again, delay))
 
 

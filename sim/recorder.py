@@ -137,7 +137,8 @@ class Recorder:
 
     # --- helpers -------------------------------------------------------------------------------
     def _day(self, now: float) -> int:
-        return min(int(now // 1440.0), self.days - 1)
+        day = int(now // 1440.0)
+        return day if day < self.days else self.days - 1
 
     def _tally(self, req: Request) -> Tally:
         """Where a request's statistics go: measured, or set aside because it appeared during the warm-up."""

@@ -10,8 +10,11 @@ the per-request cost low without changing the sequence a stream yields.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import zlib
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -39,58 +42,41 @@ def scenario_stream(seed: int, purpose: str) -> "Stream":
     return Stream(np.random.Generator(np.random.PCG64(seed_sequence(seed, None, purpose))))
 
 
-class Stream:
-    """A buffered generator of standard uniform, normal and exponential draws."""
+def _blocks(draw: Callable[[int], np.ndarray]) -> Iterator[float]:
+    """Draws one at a time, generated ``BLOCK`` at a time."""
+    return itertools.chain.from_iterable(iter(lambda: draw(BLOCK).tolist(), None))
 
-    __slots__ = ("generator", "_u", "_ui", "_n", "_ni", "_e", "_ei")
+
+class Stream:
+    """A buffered generator of standard uniform, normal and exponential draws.
+
+    ``uniform()``, ``normal()`` and ``exponential()`` are ``next`` on an
+    iterator over blocks drawn in bulk: a call with no Python frame, for the
+    draws every request makes. The sequence is that of the generator's own
+    block calls, so it does not depend on how the draws are consumed.
+    """
+
+    __slots__ = ("generator", "_uniforms", "uniform", "normal", "exponential")
 
     def __init__(self, generator: np.random.Generator):
         self.generator = generator
-        self._u = self._n = self._e = ()
-        self._ui = self._ni = self._ei = 0
+        self._uniforms = _blocks(generator.random)
+        self.uniform: Callable[[], float] = functools.partial(next, self._uniforms)
+        self.normal: Callable[[], float] = functools.partial(next, _blocks(generator.standard_normal))
+        self.exponential: Callable[[], float] = functools.partial(next, _blocks(generator.standard_exponential))
 
-    def uniform(self) -> float:
-        """A draw from U[0, 1)."""
-        i = self._ui
-        if i >= len(self._u):
-            self._u, i = self.generator.random(BLOCK).tolist(), 0
-        self._ui = i + 1
-        return self._u[i]
-
-    def normal(self) -> float:
-        """A standard normal draw."""
-        i = self._ni
-        if i >= len(self._n):
-            self._n, i = self.generator.standard_normal(BLOCK).tolist(), 0
-        self._ni = i + 1
-        return self._n[i]
-
-    def exponential(self) -> float:
-        """A standard exponential draw (mean 1)."""
-        i = self._ei
-        if i >= len(self._e):
-            self._e, i = self.generator.standard_exponential(BLOCK).tolist(), 0
-        self._ei = i + 1
-        return self._e[i]
+    def uniforms(self, count: int) -> list[float]:
+        """``count`` uniform draws, the same as ``count`` calls of ``uniform()``."""
+        return list(itertools.islice(self._uniforms, count))
 
     def choice(self, cumulative: list[float]) -> int:
         """An index drawn with the probabilities whose running sums are given."""
-        u = self.uniform() * cumulative[-1]
-        for index, bound in enumerate(cumulative):
-            if u < bound:
-                return index
-        return len(cumulative) - 1
+        index = bisect.bisect_right(cumulative, self.uniform() * cumulative[-1])  # the first bound above the draw
+        return index if index < len(cumulative) else len(cumulative) - 1
 
     def gamma_sampler(self, shape: float, scale: float) -> Callable[[], float]:
         """A sampler of gamma draws with their own block buffer."""
-        generator, buffer = self.generator, []
-
-        def draw() -> float:
-            if not buffer:
-                buffer.extend(reversed(generator.gamma(shape, scale, BLOCK).tolist()))
-            return buffer.pop()
-
-        return draw
+        return functools.partial(next, _blocks(lambda n: self.generator.gamma(shape, scale, n)))
 
 
 class Streams:
