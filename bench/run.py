@@ -194,7 +194,7 @@ def machine() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="gridgov's benchmark (about 15 minutes on 2 cores, 45 with "
+    parser = argparse.ArgumentParser(description="gridgov's benchmark (about 10 minutes on 2 cores, 45 with "
                                                  "--beijing-year; --quick: a minute, for the tests)")
     parser.add_argument("--quick", action="store_true", help="tiny horizons, to check the benchmark runs")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the engine comparison")
