@@ -5,13 +5,14 @@ their patience), dispatch (infinite servers), one street centre per street,
 one grid-worker queue per street, the district. Two customer classes:
 consultations leave after the hotline; problems arrive at the hotline (by
 phone) or at dispatch (the others) and go on through a street chosen at
-random. No gridgov code.
+random. The street shares are the validation's (``equal_shares``).
 """
 
 from __future__ import annotations
 
 import ciw
 
+from analysis.validation.peer_ciw import equal_shares
 from flow import Flow, lognormal_parameters
 
 PROBLEM, CONSULTATION = "problem", "consultation"
@@ -71,11 +72,9 @@ def _problem_routing(flow: Flow) -> ciw.routing.NetworkRouting:
     centres = list(range(3, 3 + streets))
     handlers = list(range(3 + streets, 3 + 2 * streets))
     district, up = 3 + 2 * streets, float(flow.district_share)
-    shares = [1.0 / streets] * (streets - 1)
-    shares.append(1.0 - sum(shares))  # Ciw refuses probabilities whose float sum exceeds 1
     return ciw.routing.NetworkRouting(routers=[
         ciw.routing.Direct(to=2),
-        ciw.routing.Probabilistic(destinations=centres, probs=shares),
+        ciw.routing.Probabilistic(destinations=centres, probs=equal_shares(streets)),
         *[ciw.routing.Probabilistic(destinations=[handler, district], probs=[1.0 - up, up]) for handler in handlers],
         *[ciw.routing.Leave()] * (streets + 1),
     ])

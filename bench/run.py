@@ -87,15 +87,12 @@ def engine(size: dict, rounds: int) -> dict:
         wall, counts = timed(ciw_flow.simulate, flow, ciw_days, round_ + 1)
         runs["ciw"].append({"wall_s": wall, "requests": expected(ciw_days), "counts": counts})
     out = {"flow": flow.describe(), "days": days, "ciw_days": ciw_days, "rounds": rounds}
+    cost = {name: [r["wall_s"] / r["requests"] for r in items] for name, items in runs.items()}  # s per request
     for name, items in runs.items():
-        out[name] = {
-            "us_per_request": statistics.median(r["wall_s"] / r["requests"] * 1e6 for r in items),
-            "runs": items,
-        }
+        out[name] = {"us_per_request": statistics.median(cost[name]) * 1e6, "runs": items}
         if "events" in items[0]:
             out[name]["us_per_event"] = statistics.median(r["wall_s"] / r["events"] * 1e6 for r in items)
             out[name]["events_per_request"] = statistics.median(r["events"] / r["requests"] for r in items)
-    cost = {name: [r["wall_s"] / r["requests"] for r in items] for name, items in runs.items()}
     ratio = lambda a, b: statistics.median(x / y for x, y in zip(cost[a], cost[b]))  # noqa: E731  round by round
     out["ratios"] = {
         "full_model_over_bare_simpy": ratio("full_model", "bare_simpy"),

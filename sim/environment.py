@@ -73,7 +73,6 @@ class Environment(simpy.Environment):
 
     def peek(self) -> float:
         """The time of the next scheduled event, hour marks aside (infinity if none)."""
-        events = [entry for entry in self._queue[:1] if entry[1] != MARK]
-        if not events and self._hours:
-            events = self._later[self._hours[0]]
-        return min(events)[0] if events else Infinity
+        if self._queue and self._queue[0][1] != MARK:  # (the mark is the heap's last entry: nothing follows it)
+            return self._queue[0][0]
+        return min(self._later[self._hours[0]])[0] if self._hours else Infinity

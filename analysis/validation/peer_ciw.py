@@ -72,13 +72,13 @@ def _routing(net: Network) -> ciw.routing.NetworkRouting:
                for grid_worker in grid_workers]
     return ciw.routing.NetworkRouting(routers=[
         ciw.routing.Direct(to=2),
-        ciw.routing.Probabilistic(destinations=centres, probs=_equal_shares(net.streets)),
+        ciw.routing.Probabilistic(destinations=centres, probs=equal_shares(net.streets)),
         *streets,
         *[ciw.routing.Leave()] * (net.streets + 1),
     ])
 
 
-def _equal_shares(n: int) -> list[float]:
+def equal_shares(n: int) -> list[float]:
     """``n`` probabilities of 1/n whose float sum is not above 1, which Ciw refuses (``[1/9] * 9`` sums to
     1 + 2e-16); the last one takes up the rounding: ``s + (1 - s)`` is exactly 1 for s in [1/2, 1]."""
     shares = [1.0 / n] * (n - 1)
