@@ -5,7 +5,8 @@ Subcommands: ``run`` simulates a scenario and writes a results folder;
 reports paired differences, with figures and ``report.html``; ``sweep`` runs
 the points of a design; ``report`` rebuilds figures and report from a
 results folder; ``warmup`` plots a daily metric to choose the warm-up;
-``validate`` checks a scenario file and prints it resolved. Input errors
+``validate`` checks a scenario file and prints it resolved; ``trace`` narrates
+a few requests' lives; ``workshop`` serves the teaching app. Input errors
 exit with status 2 and a one-paragraph message, never a traceback.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import re
 import shutil
@@ -32,6 +34,7 @@ MAX_REPLICATIONS = 100
 SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", "mean_resolve_h",
                        "hotline_mean_wait_min", "whistle_on_time_rate")
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
+TRACE_DAYS = 30  # trace simulates at most a month unless --days asks for more
 
 
 def remove(path: Path) -> None:
@@ -141,6 +144,29 @@ def parser() -> argparse.ArgumentParser:
     lang_arg(report)
     report.set_defaults(handler=cmd_report)
 
+    trace = sub.add_parser("trace", help="narrate the lives of a few requests step by step, with simulated "
+                                         "timestamps (teaching); no results folder")
+    scenario_args(trace)
+    trace.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
+    trace.add_argument("--issues", "-n", type=whole_number(1), default=4, metavar="N",
+                       help="how many requests to narrate (default 4: kept in the community, a whistle, an "
+                            "escalation, an abandoned call; more give other paths)")
+    trace.add_argument("--seed", type=whole_number(0), metavar="S", help="override the scenario's seed")
+    trace.add_argument("--days", type=whole_number(1), metavar="D",
+                       help=f"days to simulate (default the scenario's horizon, at most {TRACE_DAYS})")
+    lang_arg(trace, "the narration")
+    trace.set_defaults(handler=cmd_trace)
+
+    workshop = sub.add_parser("workshop", help="serve the teaching web app: levers, a run against the base, "
+                                               "figures, an animated street, stories of requests")
+    workshop.add_argument("--port", type=whole_number(1), default=8501, metavar="PORT",
+                          help="port to serve on (default 8501)")
+    workshop.add_argument("--host", default="localhost", metavar="ADDRESS",
+                          help="address to listen on (default localhost, this machine only; 0.0.0.0 lets the "
+                               "laptops of a room connect)")
+    workshop.add_argument("--quiet", "-q", action="store_true", help="print only the address and errors")
+    workshop.set_defaults(handler=cmd_workshop)
+
     validate = sub.add_parser("validate", help="check a scenario file and print it resolved; no simulation")
     scenario_args(validate)
     validate.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
@@ -148,9 +174,8 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def lang_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=LANGS, default="en",
-                   help="language of the figures and report.html: en (default) or zh (Chinese)")
+def lang_arg(p: argparse.ArgumentParser, what: str = "the figures and report.html") -> None:
+    p.add_argument("--lang", choices=LANGS, default="en", help=f"language of {what}: en (default) or zh (Chinese)")
 
 
 def fraction(text: str) -> float:
@@ -192,6 +217,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(f"# variants: {', '.join(others) if others else 'none'}")
     print(f"# {args.scenario}: valid", file=sys.stderr)
     return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from analysis.narrate import header, narrate
+    from sim import load_scenario, simulate
+
+    scenario = load_scenario(args.scenario, args.sets, args.variant)
+    days = args.days or min(TRACE_DAYS, math.ceil(scenario.horizon / 1440))
+    # the stories need no warm-up; a long horizon would only hold every step of every request in memory
+    scenario = load_scenario(args.scenario, [*args.sets, f"horizon={days}d", "warmup=0"], args.variant)
+    result = simulate(scenario, seed=args.seed, records=True, trace=True)
+    stories, missing = narrate(result, args.issues, args.lang)
+    print(header(result, len(stories), args.lang))
+    for story in stories:
+        print("\n" + story.title)
+        print("\n".join(story.lines))
+    for line in missing:
+        print("\n" + line)
+    return 0
+
+
+def cmd_workshop(args: argparse.Namespace) -> int:
+    """Serve ``analysis/workshop/app.py`` with Streamlit until interrupted."""
+    import socket
+    import subprocess
+
+    from sim import ScenarioError
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((args.host, args.port))
+        except OSError as exc:
+            raise ScenarioError(f"cannot serve on {args.host}:{args.port} ({exc.strerror}); choose another port with "
+                                "--port, e.g. --port 8502", None, "--port") from None
+    root = Path(__file__).resolve().parent
+    command = [sys.executable, "-m", "streamlit", "run", str(root / "analysis" / "workshop" / "app.py"),
+               "--server.port", str(args.port), "--server.address", args.host, "--server.headless", "true",
+               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+               "--client.showErrorDetails", "false", "--client.toolbarMode", "minimal", "--theme.base", "light"]
+    address = f"http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}"
+    if args.host == "0.0.0.0":   # every interface: the room reaches this machine by its name
+        address = f"http://{socket.gethostname()}:{args.port} (on this machine http://localhost:{args.port})"
+    print(f"gridgov workshop: open {address} in a browser (Ctrl-C stops it)", flush=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    try:
+        return subprocess.call(command, env=env, stdout=subprocess.DEVNULL if args.quiet else None)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
 
 
 class Session:
@@ -284,6 +357,7 @@ class Session:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from analysis.compare import summary_head
     from sim import load_scenario
     from sim.writer import merge_parquet
 
@@ -327,7 +401,7 @@ def comparison_scenarios(args: argparse.Namespace) -> dict:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from analysis.compare import Comparison
+    from analysis.compare import Comparison, summary_head
 
     scenarios = comparison_scenarios(args)
     base = scenarios["base"]
@@ -427,14 +501,6 @@ def cmd_warmup(args: argparse.Namespace) -> int:
 def default_out(name: str, suffix: str = "") -> Path:
     """results/<scenario name, made safe as a folder name><suffix>."""
     return Path("results") / ((re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or "scenario") + suffix)
-
-
-def summary_head(scenario, reps: list) -> dict:
-    """The part of ``summary.json`` every run has: what ran, and each metric's 95% interval."""
-    from analysis import summarise
-
-    return {"scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
-            "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
 
 
 def prepare_out(out: Path, fresh: bool = False) -> None:

@@ -100,6 +100,12 @@ class Comparison:
                 "changes": {v: parameter_changes(self.scenarios[BASE], self.scenarios[v]) for v in runs if v != BASE}}
 
 
+def summary_head(scenario: Scenario, reps: list[Replication]) -> dict:
+    """The part of ``summary.json`` every run has: what ran, and each metric's 95% interval."""
+    return {"scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
+            "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
+
+
 def compare(scenarios: dict[str, Scenario], replications: int, workers: int = 1) -> Comparison:
     """Run every variant (the first is the base) with the same replications; see ``Comparison``."""
     return Comparison(scenarios).run(replications, workers)

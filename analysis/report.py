@@ -24,7 +24,7 @@ from sim.store import atomic_write
 from . import figures
 from .findings import FINDING_METRICS, variant_findings
 from .results import Results, load_results
-from .style import cjk_subset, palette, save
+from .style import cjk_font_face, palette, save
 from .text import Text
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -102,11 +102,8 @@ def write_report(folder: Path, lang: str = "en") -> Path:
 
 
 def _font_face(html_text: str) -> str:
-    """An @font-face carrying the CJK font, cut to the characters the page shows (images left out), so the
-    report reads in Chinese wherever it is opened."""
-    shown = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html_text)
-    data = base64.b64encode(cjk_subset(shown)).decode("ascii")
-    return f'@font-face{{font-family:"gridgov CJK";src:url(data:font/otf;base64,{data}) format("opentype")}}'
+    """The CJK font cut to the characters the page shows (images left out)."""
+    return cjk_font_face(re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html_text))
 
 
 def headline_table(results: Results, text: Text) -> str:
@@ -136,7 +133,7 @@ def findings_html(results: Results, text: Text) -> str:
     for variant, differences in ((v, results.differences()[v]) for v in results.variants
                                  if v in results.differences()):
         parts.append(f'<h3><span class="swatch" style="background:{colours[variant]}"></span>{_e(variant)}</h3><ul>')
-        for item in variant_findings(variant, differences, text, base, _limits(results, variant, text)):
+        for item in variant_findings(variant, differences, text, base, report_limits(results, variant, text)):
             kind = ("better" if item.better else "worse") if item.clear else \
                 "uncertain" if item.kind == "uncertain" else "unclear"
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
@@ -144,7 +141,7 @@ def findings_html(results: Results, text: Text) -> str:
     return "\n".join(parts)
 
 
-def _limits(results: Results, variant: str, text: Text) -> Optional[tuple[str, str]]:
+def report_limits(results: Results, variant: str, text: Text) -> Optional[tuple[str, str]]:
     """The base's and the variant's whistle report limits in words, if they differ."""
     base, own = results.report_limit(results.variants[0]), results.report_limit(variant)
     return None if base == own else (text.duration(base), text.duration(own))

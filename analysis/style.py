@@ -10,6 +10,7 @@ embeds the few hundred characters it uses.
 
 from __future__ import annotations
 
+import base64
 import functools
 import importlib.metadata
 import io
@@ -63,6 +64,20 @@ def cjk_subset(text: str) -> bytes:
     return out.getvalue()
 
 
+def cjk_font_face(text: str, family: str = "gridgov CJK", unicode_range: str = "") -> str:
+    """A CSS ``@font-face`` declaring ``family`` as the CJK font cut to the characters of ``text``, embedded
+    as a data URL, so that a page (report, app, animation) reads in Chinese wherever it is opened;
+    ``unicode_range`` limits the face to those code points, adding Chinese to a family without replacing it."""
+    return _font_face("".join(sorted(set(text))), family, unicode_range)
+
+
+@functools.lru_cache(maxsize=16)   # cutting the font takes about half a second; pages of a run share it
+def _font_face(characters: str, family: str, unicode_range: str) -> str:
+    data = base64.b64encode(cjk_subset(characters)).decode("ascii")
+    extent = f";unicode-range:{unicode_range};font-weight:100 900" if unicode_range else ""
+    return f'@font-face{{font-family:"{family}";src:url(data:font/otf;base64,{data}) format("opentype"){extent}}}'
+
+
 def fonts(lang: str) -> dict:
     """rc settings for the language: for Chinese the CJK font first (it has Latin letters too), DejaVu Sans
     for any symbol it lacks; for English the reverse, so a variant named in Chinese still renders."""
@@ -114,6 +129,14 @@ def draw(fig: Figure) -> None:
     """Render the figure (text is laid out at draw time, so under the figure's own fonts)."""
     with matplotlib.rc_context(fonts(getattr(fig, "gridgov_lang", "en"))):
         fig.canvas.draw()
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as a PNG in memory, in its language's font (for the workshop app)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(fonts(getattr(fig, "gridgov_lang", "en"))):
+        fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
 
 
 def save(fig: Figure, folder: Path, name: str) -> list[Path]:

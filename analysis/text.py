@@ -253,6 +253,25 @@ FORCES = {"urban_management": ("urban management", "城管执法"), "police": ("
           "housing": ("housing", "住建"), "planning": ("planning", "规划自然资源"), "parks": ("parks", "园林绿化"),
           "ecology": ("ecology", "生态环境"), "culture": ("culture", "文化旅游")}
 
+CATEGORIES = {"property_management": ("property management", "物业管理"),
+              "community_services": ("community services", "社区服务"),
+              "parking_traffic": ("parking and traffic", "停车与交通"),
+              "noise_disturbance": ("noise", "噪声扰民"),
+              "sanitation_waste": ("sanitation and rubbish", "环境卫生与垃圾分类"),
+              "market_consumer": ("a consumer complaint", "市场消费"),
+              "road_facilities": ("roads and facilities", "道路与市政设施"),
+              "other": ("another matter", "其他事项"),
+              "water_supply": ("the water supply", "供水"),
+              "employment_social": ("employment and social security", "就业与社保"),
+              "power_supply": ("the power supply", "供电"),
+              "heating_gas": ("heating and gas", "供暖与燃气"),
+              "illegal_construction": ("illegal construction", "违法建设"),
+              "group_rental": ("group rentals", "群租房"),
+              "fire_safety": ("fire safety", "消防安全")}
+
+WHISTLES = {"enforcement": ("enforcement", "综合执法"), "emergency": ("emergency", "应急处置"),
+            "key_work": ("key-work", "重点工作")}
+
 DURATION_WORDS = {"min": ("minutes", "分钟"), "h": ("hours", "小时"), "d": ("days", "天")}
 
 DURATION_UNITS = {"min": ("min", "分钟"), "h": ("h", "小时"), "d": ("d", "天")}
@@ -299,6 +318,14 @@ class Text:
 
     def urgency(self, name: str) -> str:
         return URGENCY[name][self.index] if name in URGENCY else name
+
+    def category(self, name: str) -> str:
+        """A request category by name; one the scenario invented shows its name."""
+        return CATEGORIES[name][self.index] if name in CATEGORIES else name.replace("_", " ")
+
+    def whistle(self, kind: str) -> str:
+        """A whistle kind (enforcement, emergency, key work)."""
+        return WHISTLES[kind][self.index] if kind in WHISTLES else kind.replace("_", " ")
 
     def force(self, name: str) -> str:
         """A department (force) by name; one the scenario invented shows its name."""

@@ -9,5 +9,5 @@ from .loader import load_scenario, load_variants
 from .result import Result, simulate
 from .schema import Scenario
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 __all__ = ["load_scenario", "load_variants", "simulate", "Result", "Scenario", "ScenarioError", "__version__"]

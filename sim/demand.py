@@ -203,9 +203,9 @@ def consultation_life(model, req: Request):
         rec.lost(req)
         return
     if req.fate[COVERED] < model.scenario.consultation.knowledge_base_coverage:
-        rec.note(env.now, req, "answered", "from the knowledge base")
+        rec.note(env.now, req, "knowledge_base")
         rec.consultation_done(req, ANSWERED)
         return
     yield env.timeout(model.callback())
-    rec.note(env.now, req, "callback", "a department calls back with the answer")
+    rec.note(env.now, req, "callback")
     rec.consultation_done(req, CALLBACK)

@@ -22,7 +22,7 @@ def dispatch_ticket(model, req: Request):
     """From the hotline or online desk to the street (or the utility), then to its handler."""
     env, rec = model.env, model.recorder
     open_ticket(model, req)
-    rec.note(env.now, req, "ticket", "the centre writes a ticket")
+    rec.note(env.now, req, "ticket")
     delay = model.dispatch_delay()
     if not model.immediate[req.urgency]:
         yield env.timeout(delay)
@@ -32,17 +32,17 @@ def dispatch_ticket(model, req: Request):
         req.misdispatched = True
         req.bounces += 1
         rec.count(req, "misdispatched")
-        rec.note(env.now, req, "misdispatched", "sent to the wrong receiver, who files an objection")
+        rec.note(env.now, req, "misdispatched")
         yield env.timeout(model.objection_delay())
         yield env.timeout(model.review_delay())
-        rec.note(env.now, req, "re-dispatched", "objection upheld after review")
+        rec.note(env.now, req, "re-dispatched")
         yield env.timeout(model.dispatch_delay())
     if model.categories[req.category].utility and model.scenario.dispatch.mode == "precise":
-        rec.note(env.now, req, "dispatched", "straight to the city department / utility (street informed)")
+        rec.note(env.now, req, "dispatched", None)
         rec.responded(env.now, req)  # the department contacts the resident on receipt
         yield from handle(model, req, D)
         return
-    rec.note(env.now, req, "dispatched", "to street {}", req.street + 1)
+    rec.note(env.now, req, "dispatched", req.street)
     yield from street_route(model, req)
 
 
@@ -53,11 +53,11 @@ def community_intake(model, req: Request):
     rec.responded(env.now, req)  # the grid worker is with the resident (or the problem) already
     judged = judge_level(model, req, COMMUNITY_TRIAGE)
     if judged == 0 and not model.categories[req.category].utility:
-        rec.note(env.now, req, "community", "the grid worker keeps it in the community (A)")
+        rec.note(env.now, req, "community")
         yield from handle(model, req, 0)
         return
     yield env.timeout(model.community_report_delay())
-    rec.note(env.now, req, "reported", "the grid worker reports it to street {}", req.street + 1)
+    rec.note(env.now, req, "referred", req.street)
     yield from street_route(model, req)
 
 
@@ -77,11 +77,11 @@ def street_route(model, req: Request):
     if model.categories[req.category].utility:
         req.bounces += 1
         rec.count(req, "forwarded")
-        rec.note(env.now, req, "forwarded", "the street passes it on to the utility")
+        rec.note(env.now, req, "forwarded")
         yield env.timeout(model.forward_delay())
         yield from handle(model, req, D)
         return
-    rec.note(env.now, req, "triaged", "level {}", LEVELS[level])
+    rec.note(env.now, req, "triaged", LEVELS[level])
     yield from handle(model, req, level)
 
 

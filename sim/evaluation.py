@@ -38,8 +38,7 @@ def follow_up(model, req: Request):
             p = satisfaction_probability(e, req.solved, late, (req.closed - req.ticket) / 1440.0, req.bounces)
             req.satisfied = u < p
             rec.evaluation(env.now, req)
-            rec.note(env.now, req, "evaluated", "{}, {}", "solved" if req.solved else "not solved",
-                     "satisfied" if req.satisfied else "not satisfied")
+            rec.note(env.now, req, "evaluated", req.solved, req.satisfied)
     rec.release(req)
     again, delay = req.fate[REPEAT] < e.repeat_prob, model.repeat_delay()
     return delay if again and not req.solved else None

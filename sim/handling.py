@@ -60,14 +60,13 @@ def handle(model, req: Request, level: int):
                 req.solved = not req.gamed and u_solve < solve_p
                 rec.closed(env.now, req, level)
                 here.leave(env.now, entered)
-                rec.note(env.now, req, "closed", "at level {}, {}", LEVELS[level],
-                         "solved" if req.solved else "not solved")
+                rec.note(env.now, req, "closed", LEVELS[level], req.solved, req.gamed)
                 return
             yield env.timeout(max(0.0, min(env.now + lead, deadline) - env.now))
         here.leave(env.now, entered)
         level += 1
         rec.count(req, "escalated")
-        rec.note(env.now, req, "escalated", "to level {}", LEVELS[level])
+        rec.note(env.now, req, "escalated", LEVELS[level])
 
 
 def work(model, req: Request, level: int, deadline: float):

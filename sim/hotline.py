@@ -28,7 +28,7 @@ def call(model, req: Request):
         patience = req.patience if first else model.patience()
         if lines.value >= h.lines:
             rec.call_blocked(req)
-            rec.note(env.now, req, "busy", "attempt {}: every line is busy", req.attempts)
+            rec.note(env.now, req, "busy", req.attempts)
         else:
             arrived = env.now
             lines.enter(arrived)
@@ -43,7 +43,7 @@ def call(model, req: Request):
                 req.wait += wait
                 rec.call_answered(env.now, req, wait, h.service_level_threshold, turn is not None)
                 talk = req.talk if first else model.talk()
-                rec.note(env.now, req, "answered", "attempt {}, waited {:.1f} min", req.attempts, wait)
+                rec.note(env.now, req, "answered", req.attempts, wait)
                 rec.work("hotline_agents", env.now, talk)
                 yield env.timeout(talk)
                 agents.release()
@@ -52,8 +52,7 @@ def call(model, req: Request):
             lines.leave(env.now, arrived)
             req.wait += env.now - arrived
             rec.call_abandoned(req)
-            rec.note(env.now, req, "abandoned", "attempt {}: hung up after {:.1f} min", req.attempts,
-                     env.now - arrived)
+            rec.note(env.now, req, "abandoned", req.attempts, env.now - arrived)
         redial, gap = model.redial.uniform() < h.redial_prob, model.redial_delay()
         if req.attempts >= h.max_attempts or not redial:
             return False

@@ -147,11 +147,12 @@ class Recorder:
     def _cell(self, street: int, now: float) -> int:
         return street * self.months + self.month_of_day[self._day(now)]
 
-    def note(self, now: float, req: Request, event: str, detail: str = "", *args) -> None:
-        """Keep a narrated step of a request's life, ``detail.format(*args)`` (only when tracing: the text is
-        not even built otherwise, since this is called on every step of every request)."""
+    def note(self, now: float, req: Request, event: str, *values) -> None:
+        """Keep a step of a request's life, ``(minute, request id, event, values)``, when tracing. The model
+        records facts (a channel, a level, minutes waited); ``analysis.narrate`` puts them into words, in
+        English or Chinese."""
         if self.events is not None:
-            self.events.append((now, req.id, event, detail.format(*args) if args else detail))
+            self.events.append((now, req.id, event, values))
 
     def set_capacity(self, pool: str, units: int, minutes: Optional[float] = None, duties: float = 0.0) -> None:
         """Declare a pool's handlers, for its utilisation: ``units`` available ``minutes`` each after the
@@ -250,7 +251,7 @@ class Recorder:
         if req.response == req.response:
             return
         req.response = now
-        self.note(now, req, "responded", "the handler contacts the resident")
+        self.note(now, req, "responded")
         t = self._tally(req)
         t.counts["responded"] += 1
         t.counts["response_sum"] += now - req.ticket

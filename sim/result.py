@@ -52,7 +52,8 @@ def simulate(scenario: Scenario, seed: Optional[int] = None, replication: int = 
     the seed tree (replication r of every variant sees the same problems).
     ``records=True`` keeps one row per request in ``Result.issues``; a ``sink``
     instead receives the rows in chunks (for streaming to disk). ``trace``
-    keeps every step of every request's life in ``Result.trace``. ``progress``
+    keeps every step of every request's life in ``Result.trace`` as ``(minute, request id, event,
+    values)`` (``analysis.narrate`` tells them in words). ``progress``
     is told of each simulated day completed (for progress bars).
     """
     if seed is not None:

@@ -22,7 +22,7 @@ def blow(model, req: Request):
     category = model.categories[req.category]
     req.whistle = category.whistle
     rec.whistle(req, category.whistle)
-    rec.note(env.now, req, "whistle", "{} whistle: {} summoned", category.whistle, ", ".join(category.forces))
+    rec.note(env.now, req, "whistle", category.whistle, tuple(category.forces))
     rec.responded(env.now, req)  # the street contacts the resident when it blows
     blown = env.now
     teams = [model.forces[req.street][force] for force in category.forces]  # (pool, on call?)
@@ -54,8 +54,8 @@ def blow(model, req: Request):
         req.late_reports += not on_time
         req.idle_reports += idle
     any_idle = any(idles)
-    rec.note(env.now, req, "reported", "all teams on site after {:.0f} min{}{}", env.now - blown,
-             ", some late" if req.late_reports else "", ", one present but not working" if any_idle else "")
+    rec.note(env.now, req, "on_site", env.now - blown, req.late_reports, any_idle,
+             tuple(reported - blown for reported in reports))  # each force's report delay, in summoning order
     yield env.timeout(model.effort[1]() * model.pace[req.street])
     for (pool, on_call), left in zip(teams, sent):
         rec.teams_out[on_call].leave(env.now, left)

@@ -1,0 +1,217 @@
+"""The workshop app: try a policy on a street and see what changes (``gridgov workshop`` serves it).
+
+A Streamlit script, run from top to bottom on every click. Each browser tab
+is its own Streamlit session, so a participant's levers, runs and results
+(kept in ``st.session_state`` and a results folder per run) are theirs
+alone. The latest run is drawn again in whichever language is chosen,
+without simulating again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analysis.findings import FINDING_METRICS, clear, variant_findings
+from analysis.narrate import narrate
+from analysis.report import FIGURES, report_limits, write_report
+from analysis.style import png_bytes
+from analysis.text import Text
+from analysis.workshop import animation, fonts, policies, runner
+from analysis.workshop.animation import ANIMATION_HEIGHT, animation_html
+from analysis.workshop.words import LANGUAGES, WORDS
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+DEFAULT_SCENARIO = "teaching_street.yaml"
+RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
+SHOWN_FIGURES = ("rates", "differences", "timeseries", "funnel", "whistle")
+KEPT_RUNS = 5  # a participant's runs kept (each a small results folder)
+PAGE_FONT = "Source Sans"  # Streamlit's own font family
+COLOURS = {"better": "green", "worse": "red", "uncertain": "orange", "unclear": "gray"}
+
+
+def words(lang: str, key: str, **values) -> str:
+    return WORDS[key][lang == "zh"].format(**values)
+
+
+def scenario_files() -> dict[str, str]:
+    """Shipped scenarios, ``scenarios/name.yaml`` -> absolute path, the teaching street first."""
+    files = sorted(SCENARIOS.glob("*.yaml"), key=lambda p: (p.name != DEFAULT_SCENARIO, p.name))
+    return {f"scenarios/{p.name}": str(p) for p in files}
+
+
+def lever(policy: policies.Policy, scenario, text: Text, lang: str, prefix: str):
+    """The control of one policy lever, starting at the scenario's own value."""
+    label = policy.label[text.index] if policy.label else text.parameter(policy.key)
+    label = label[0].upper() + label[1:]
+    current, key, help_ = policy.current(scenario), f"{prefix}:{policy.key}", policy.help[text.index]
+    if policy.control == policies.SWITCH:
+        return st.toggle(label, value=current, key=key, help=help_)
+    if policy.control == policies.CHOICE:
+        options = list(policy.options) if current in policy.options else sorted({*policy.options, current}, key=str)
+        return st.select_slider(label, options, value=current, key=key, help=help_, format_func=text.value)
+    low, high = policy.options
+    return st.slider(label, low, max(high, 2 * current), value=current, key=key, help=help_)
+
+
+def sidebar(lang: str, text: Text):
+    """The scenario, the run's length and the levers; the chosen file, levers, months, replications and
+    whether Run was pressed."""
+    files = scenario_files()
+    chosen = st.selectbox(words(lang, "scenario"), list(files), key="scenario")
+    months = st.slider(words(lang, "months"), 1, 6, 3, key="months")
+    replications = st.slider(words(lang, "replications"), 3, 20, 10, key="replications")
+    scenario = runner.load(files[chosen])
+    st.subheader(words(lang, "policies"))
+    shown = {p.key: lever(p, scenario, text, lang, chosen) for p in policies.POLICIES}
+    pressed = st.button(words(lang, "run"), type="primary", width="stretch", key="run")
+    return files[chosen], shown, months, replications, pressed
+
+
+def start_run(path: str, shown: dict, months: int, replications: int, lang: str) -> None:
+    """Check and run; keep the run in this participant's session, or say plainly why it cannot run."""
+    try:
+        _sets, seconds = runner.check(path, shown, months, replications, lang)
+        if seconds > policies.SLOW:
+            st.info(words(lang, "slow", s=seconds))
+        with st.spinner(words(lang, "running", r=replications)):
+            number = st.session_state.get("count", 0) + 1
+            done = runner.run(path, shown, months, replications, lang, number)
+    except runner.WorkshopError as exc:
+        st.error(words(lang, "cannot_run", message=exc))
+        return
+    st.session_state["count"] = number
+    runs = st.session_state.setdefault("runs", [])
+    runs.append(done)
+    while len(runs) > KEPT_RUNS:
+        runner.forget(runs.pop(0))
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def rate_cards(run: runner.Run, lang: str, text: Text) -> None:
+    """The three rates of the policy, each with its interval, the base's value and the paired difference."""
+    for column, metric in zip(st.columns(3), RATES):
+        mine, base, diff = run.rate(run.variant, metric), run.rate("base", metric), run.difference(metric)
+        points = 100 * diff["mean"]
+        change = words(lang, "difference", sign="+" if points >= 0 else "",
+                       value=f"{points:.1f}" if abs(points) >= 0.05 else f"{points:.2f}")
+        with column:
+            st.metric(text.metric(metric), percent(mine["mean"]),
+                      change if clear(diff) else words(lang, "no_clear"), delta_color="normal" if clear(diff) else "off",
+                      delta_arrow="auto" if clear(diff) else "off", help=words(lang, "rates_help"), border=True)
+            st.caption(words(lang, "ci", low=percent(mine["ci_low"]), high=percent(mine["ci_high"])) + " · "
+                       + words(lang, "base_value", value=percent(base["mean"])))
+
+
+def findings(run: runner.Run, text: Text) -> None:
+    """The plain-language findings of the report, coloured good / bad / unclear."""
+    results = run.results
+    base = {m: results.stats("base", m)["mean"] for m in FINDING_METRICS if m in results.replications}
+    for item in variant_findings(run.variant, results.differences()[run.variant], text, base,
+                                 report_limits(results, run.variant, text)):
+        kind = ("better" if item.better else "worse") if item.clear else item.kind
+        st.markdown(f"- :{COLOURS.get(kind, 'gray')}[{item.sentence}]")
+
+
+def figures(run: runner.Run, lang: str, text: Text) -> None:
+    """The report's key figures in the chosen language, drawn once per run and language."""
+    cache = st.session_state.setdefault("pictures", {})
+    if (run.number, lang) not in cache:
+        cache[(run.number, lang)] = [(name, png_bytes(plot(run.results, lang=lang)))
+                                     for name, plot, applies in FIGURES
+                                     if name in SHOWN_FIGURES and applies(run.results)]
+    for name, png in cache[(run.number, lang)]:
+        st.image(png, caption=text.caption(name, variant=run.variant))
+
+
+def stories(run: runner.Run, lang: str) -> None:
+    told, missing = narrate(run.traced, 4, lang)
+    for story in told:
+        st.markdown(f"**{story.title}**")
+        st.code("\n".join(story.lines), language=None, wrap_lines=True)
+    for line in missing:
+        st.caption(line)
+
+
+def history(lang: str, text: Text) -> None:
+    """This participant's runs, one row each: what changed and the three rates of the policy."""
+    rows = []
+    for run in st.session_state.get("runs", []):
+        row = {words(lang, "run_col"): run.number, words(lang, "scenario"): Path(run.scenario_file).name,
+               words(lang, "changes_col"): changes(run, lang, text)}
+        for metric in RATES:
+            row[text.metric(metric)] = percent(run.rate(run.variant, metric)["mean"])
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows[::-1]), hide_index=True)
+
+
+def changes(run: runner.Run, lang: str, text: Text) -> str:
+    """The levers a run moved, in the report's words ("households per grid: 500 → 300")."""
+    moved = run.results.changes(run.variant) or {}
+    return "; ".join(text("change", name=text.parameter(path), base=text.value(c["base"]), value=text.value(c["variant"]))
+                     for path, c in moved.items()) or words(lang, "same_as_base")
+
+
+def report(run: runner.Run, lang: str) -> None:
+    st.caption(words(lang, "report_note"))
+    built = st.session_state.setdefault("reports", {})
+    if st.button(words(lang, "make_report"), key=f"report-{run.number}-{lang}"):
+        built[(run.number, lang)] = write_report(run.folder, lang).read_bytes()
+    if (run.number, lang) in built:
+        st.download_button(words(lang, "download"), built[(run.number, lang)],
+                           file_name=f"gridgov-report-run{run.number}-{lang}.html", mime="text/html")
+
+
+def show(run: runner.Run, lang: str, text: Text) -> None:
+    """The latest run: headline, the three rates, findings, then figures, animation, stories, history."""
+    st.subheader(words(lang, "result_head", n=run.number, scenario=run.results.scenario.name, months=run.months,
+                       r=run.replications, s=run.seconds))
+    st.markdown(words(lang, "your_policy", changes=changes(run, lang, text)))
+    if not run.overrides:
+        st.warning(words(lang, "no_change"))
+    if run.warmup_dropped:
+        st.caption(words(lang, "warmup_dropped"))
+    rate_cards(run, lang, text)
+    st.markdown(f"#### {words(lang, 'finding')}")
+    findings(run, text)
+    tabs = st.tabs([words(lang, k) for k in ("tab_figures", "tab_watch", "tab_stories", "tab_history", "tab_report")])
+    with tabs[0]:
+        figures(run, lang, text)
+    with tabs[1]:
+        st.caption(words(lang, "watch_note"))
+        st.iframe(animation_html(run.traced, lang), height=ANIMATION_HEIGHT)
+    with tabs[2]:
+        st.caption(words(lang, "stories_note"))
+        stories(run, lang)
+    with tabs[3]:
+        st.caption(words(lang, "history_note"))
+        history(lang, text)
+    with tabs[4]:
+        report(run, lang)
+
+
+def main() -> None:
+    st.set_page_config(page_title="gridgov workshop", layout="wide")
+    with st.sidebar:
+        choice = st.radio(WORDS["language"][0], list(LANGUAGES), horizontal=True, key="language")
+        lang = LANGUAGES[choice]
+        text = Text(lang)
+        path, shown, months, replications, pressed = sidebar(lang, text)
+    st.html(f"<style>{fonts.font_face(PAGE_FONT, animation)}</style>")   # Chinese on any machine (language switch too)
+    st.title(words(lang, "title"))
+    st.caption(words(lang, "intro"))
+    if pressed:
+        start_run(path, shown, months, replications, lang)
+    runs = st.session_state.get("runs")
+    if runs:
+        show(runs[-1], lang, text)
+    else:
+        st.info(words(lang, "press_run"))
+
+
+main()

@@ -1,0 +1,110 @@
+"""The policy levers a workshop can pull (MODEL.md section 4), as scenario overrides.
+
+Each lever is one scenario parameter: the app shows it as a switch, a choice
+or a number, starting from the chosen scenario's own value, and a run is the
+scenario with the levers that moved as ``--set KEY=VALUE`` overrides, so
+what a participant tries is exactly what ``python run.py compare ... --set``
+would run. Labels come from ``analysis.text`` (the report's words for the
+same parameters), so the app and the report name a policy alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from sim.durations import format_duration
+from sim.organisation import build_city
+from sim.schema import Scenario
+
+from .words import WORDS
+
+SWITCH, CHOICE, NUMBER = "switch", "choice", "number"
+# one core, this machine: a replication costs about this much to start, and this much per household and day
+# (measured: teaching street 3 months 0.13 s, Wuchang a month 2.5 s)
+SECONDS_PER_RUN, SECONDS_PER_HOUSEHOLD_DAY = 0.05, 1.6e-7
+SLOW, TOO_SLOW = 15.0, 120.0        # seconds: warn; refuse and point to the command line
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One lever: the parameter it sets, how it is shown, and what it means (English, Chinese)."""
+
+    key: str
+    control: str
+    options: tuple = ()
+    help: tuple[str, str] = ("", "")
+    on: Any = True       # a switch's value when on, and when off
+    off: Any = False
+    label: Optional[tuple[str, str]] = None  # when the report's name of the parameter does not suit the control
+
+    def current(self, scenario: Scenario) -> Any:
+        """The scenario's own value of this lever, as the control shows it."""
+        value: Any = scenario
+        for part in self.key.split("."):
+            value = getattr(value, part)
+        if self.control == SWITCH:
+            return value == self.on
+        if self.key == "whistle.report_timeout":
+            return "none" if value is None else format_duration(value)
+        return value
+
+    def setting(self, shown: Any) -> str:
+        """The ``KEY=VALUE`` override for what the control shows."""
+        value = (self.on if shown else self.off) if self.control == SWITCH else shown
+        return f"{self.key}={str(value).lower() if isinstance(value, bool) else value}"
+
+
+POLICIES = (
+    Policy("grid.households", CHOICE, (300, 400, 500),
+           ("The same households in fewer, larger grids need fewer grid workers (Wuchang moved from 300 to 500).",
+            "同样的住户，网格越大，网格员越少（武昌区由300户调整为500户）。")),
+    Policy("whistle.report_timeout", CHOICE, ("15min", "30min", "1h", "2h", "4h", "none"),
+           ("How soon departments must report after the street blows the whistle (30 minutes in Pinggu's rule).",
+            "街道吹哨后，部门须在多长时间内报到（平谷最初规定30分钟）。")),
+    Policy("forces.all_on_call", SWITCH, (),
+           ("Withdraw the forces stationed at the street (1+4): every department comes from the district.",
+            "撤回下沉街道的“1+4”力量：所有部门都从区里派出。")),
+    Policy("dispatch.mode", SWITCH, (),
+           ("Send utility tickets straight to the city department or utility instead of through the street.",
+            "水电气热等工单直接派给市级部门或企业，不再经过街道。"), on="precise", off="street",
+           label=("precise dispatch", "精准派单")),
+    Policy("hotline.agents", NUMBER, (1, 30),
+           ("Hotline agents answering calls at the same time.", "同时接听电话的热线坐席数。")),
+    Policy("hotline.lines", NUMBER, (1, 60),
+           ("Telephone lines: callers beyond them hear a busy tone.", "热线线路数：超出的来电听到忙音。")),
+    Policy("topics.enabled", SWITCH, (),
+           ("Each month the city picks the most frequent hard problem and fixes its root cause (fewer such "
+            "requests after a lag of two months).", "每月选取高频难点问题从根源治理（约两个月后此类诉求减少）。")),
+    Policy("ranking.pressure.enabled", SWITCH, (),
+           ("Streets at the bottom of the monthly ranking are named and their leaders interviewed: they work "
+            "faster, and may rush closures.", "月度排名靠后的街道被通报、约谈：办理更快，也可能应付式办结。")),
+)
+
+
+def overrides(scenario: Scenario, shown: dict[str, Any]) -> list[str]:
+    """The ``KEY=VALUE`` overrides of the levers moved away from the scenario's own values."""
+    return [policy.setting(shown[policy.key]) for policy in POLICIES
+            if policy.key in shown and shown[policy.key] != policy.current(scenario)]
+
+
+def combination_problem(shown: dict[str, Any], lang: str) -> Optional[str]:
+    """A message for a combination of levers that cannot run, in the app's language; None if it can."""
+    agents, lines = shown.get("hotline.agents"), shown.get("hotline.lines")
+    if agents is not None and lines is not None and agents > lines:
+        return WORDS["agents_lines"][lang == "zh"].format(agents=agents, lines=lines)
+    return None
+
+
+def horizon_sets(scenario: Scenario, months: int) -> tuple[list[str], bool]:
+    """Overrides for a run of ``months`` (30 days each), and whether the scenario's warm-up was dropped
+    because the run is less than twice as long (a short workshop run then measures from day one)."""
+    days = 30 * months
+    dropped = scenario.warmup > 0 and 2 * scenario.warmup > days * 1440
+    return [f"horizon={days}d", *(["warmup=0"] if dropped else [])], dropped
+
+
+def estimated_seconds(scenario: Scenario, months: int, replications: int) -> float:
+    """About how long a comparison (base and policy) takes on one core, from the households simulated."""
+    households = build_city(scenario).describe()["households"]
+    return 2 * replications * (SECONDS_PER_RUN + SECONDS_PER_HOUSEHOLD_DAY * households * 30 * months)

@@ -1,0 +1,123 @@
+"""One workshop run: the chosen scenario against the participant's policy, with common random numbers.
+
+A run is what ``python run.py compare`` does for a base and one variant,
+written to a results folder of its own (so the report can be rebuilt and
+downloaded, and one participant's runs never mix with another's), plus one
+traced replication of the policy for the animation and the stories.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim import ScenarioError, __version__, load_scenario, simulate
+from sim.loader import with_sets
+from sim.result import Result
+from sim.schema import Scenario
+from sim.writer import write_results
+
+from ..compare import compare, summary_head
+from ..results import Results, load_results
+from . import policies
+from .words import WORDS
+
+ROOT = Path(tempfile.gettempdir()) / "gridgov-workshop"
+POLICY = {"en": "your policy", "zh": "你的方案"}  # the variant's name, in the language of the run
+
+
+class WorkshopError(Exception):
+    """A run that cannot go ahead, with the message to show (already in the app's language)."""
+
+
+@dataclass
+class Run:
+    """A finished workshop run: its settings, its results folder and one traced replication of the policy."""
+
+    number: int
+    scenario_file: str
+    months: int
+    replications: int
+    overrides: list[str]
+    variant: str
+    results: Results
+    traced: Result
+    seconds: float
+    warmup_dropped: bool
+
+    @property
+    def folder(self) -> Path:
+        return self.results.folder
+
+    def rate(self, variant: str, metric: str) -> dict:
+        return self.results.stats(variant, metric)
+
+    def difference(self, metric: str) -> dict:
+        return self.results.differences()[self.variant][metric]
+
+
+def check(scenario_file: str, shown: dict, months: int, replications: int, lang: str) -> tuple[list[str], float]:
+    """The overrides a run would use and its estimated seconds; ``WorkshopError`` if it cannot or should not
+    run here (a bad combination of levers, an invalid value, a scenario too large for a workshop)."""
+    problem = policies.combination_problem(shown, lang)
+    if problem:
+        raise WorkshopError(problem)
+    base = load(scenario_file)
+    sets = policies.overrides(base, shown)
+    derive(base, sets)  # an invalid value stops here, before anything runs
+    seconds = policies.estimated_seconds(base, months, replications)
+    if seconds > policies.TOO_SLOW:
+        raise WorkshopError(WORDS["too_large"][lang == "zh"].format(
+            scenario=base.name, months=months, r=replications, minutes=seconds / 60,
+            file=os.path.relpath(scenario_file)))
+    return sets, seconds
+
+
+def run(scenario_file: str, shown: dict, months: int, replications: int, lang: str, number: int = 1,
+        workers: int = 1) -> Run:
+    """Simulate the scenario's base and the policy ``shown`` by the app's levers, ``replications`` each;
+    ``number`` is the run's number among the participant's runs."""
+    clock = time.perf_counter()
+    sets, _seconds = check(scenario_file, shown, months, replications, lang)
+    base = load(scenario_file)
+    length, dropped = policies.horizon_sets(base, months)
+    scenarios = {"base": derive(base, length), POLICY[lang]: derive(base, length + sets)}
+    comparison = compare(scenarios, replications, workers)
+    folder = Path(tempfile.mkdtemp(prefix="run-", dir=_root()))
+    runs = comparison.runs
+    write_results(folder, {**summary_head(scenarios["base"], runs["base"]), **comparison.summary()},
+                  scenarios["base"], [(v, scenarios[v], reps) for v, reps in runs.items()], __version__)
+    traced = simulate(scenarios[POLICY[lang]], replication=0, records=True, trace=True)
+    return Run(number, scenario_file, months, replications, sets, POLICY[lang], load_results(folder),
+               traced, time.perf_counter() - clock, dropped)
+
+
+def forget(run_: Run) -> None:
+    """Delete a run's results folder (the app keeps a participant's last few runs)."""
+    shutil.rmtree(run_.folder, ignore_errors=True)
+
+
+def load(scenario_file: str) -> Scenario:
+    """The scenario file's base; an invalid file becomes a ``WorkshopError`` with its message."""
+    try:
+        return load_scenario(scenario_file)
+    except ScenarioError as exc:
+        raise WorkshopError(exc.describe()) from None
+
+
+def derive(base: Scenario, sets: list[str]) -> Scenario:
+    """The base with ``KEY=VALUE`` overrides (the file's own variants are not part of a workshop run, so a
+    lever cannot clash with them); an invalid value becomes a ``WorkshopError``."""
+    try:
+        return with_sets(base, sets, base.name)
+    except ScenarioError as exc:
+        raise WorkshopError(exc.describe()) from None
+
+
+def _root() -> Path:
+    ROOT.mkdir(parents=True, exist_ok=True)
+    return ROOT

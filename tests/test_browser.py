@@ -1,0 +1,149 @@
+"""The workshop app in a real browser: Playwright drives Debian's Chromium against ``gridgov workshop``.
+
+A participant moves a lever, presses Run and reads the three rates; switches
+to Chinese and the labels change; watches the street; sets a combination
+that cannot run and is told why. Screenshots go to ``results/browser/``
+(git-ignored). The test needs ``/usr/bin/chromium`` (``apt install
+chromium``; Playwright's own browser download does not work everywhere): it
+skips without it, unless ``GRIDGOV_REQUIRE_BROWSER=1`` (set by ``.ci/run``)
+makes a missing browser a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "results" / "browser"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+RATE = re.compile(r"^\d{1,3}\.\d%$")
+WAIT = 90_000  # ms: a run answers in seconds; generous for a loaded CI machine
+
+if not CHROMIUM.exists():
+    if os.environ.get("GRIDGOV_REQUIRE_BROWSER"):
+        pytest.fail(f"{CHROMIUM} is missing: install it with apt install chromium", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app():
+    """``gridgov workshop`` serving on a free port, until the tests are done."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "run.py", "workshop", "--port", str(port), "--quiet"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"gridgov workshop did not start: {server.stdout.read()}", pytrace=False)
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture()
+def page(app):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1800})
+        tab.goto(app)
+        tab.get_by_text("gridgov workshop: try a policy on a street").wait_for(timeout=WAIT)
+        yield tab
+        browser.close()
+
+
+def slider(page, label: str):
+    """The range input of the sidebar slider whose label is ``label``."""
+    return page.locator('[data-testid="stSlider"]').filter(has_text=label).locator('input[type="range"]')
+
+
+def rates(page) -> dict[str, str]:
+    """The three rate cards: label -> value shown."""
+    cards = page.locator('[data-testid="stMetric"]')
+    cards.nth(2).wait_for(timeout=WAIT)
+    return {cards.nth(i).locator('[data-testid="stMetricLabel"]').inner_text().strip():
+            cards.nth(i).locator('[data-testid="stMetricValue"]').inner_text().strip() for i in range(cards.count())}
+
+
+def test_move_a_lever_run_read_the_rates_and_switch_to_chinese(page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    agents = slider(page, "Hotline agents")
+    assert agents.input_value() == "2"
+    agents.focus()
+    page.keyboard.press("ArrowRight")
+    assert agents.input_value() == "3"
+    page.get_by_role("button", name="Run").click()
+    shown = rates(page)
+    assert list(shown) == ["Response rate", "Resolution rate", "Satisfaction rate"]
+    assert all(RATE.match(value) for value in shown.values()), shown
+    assert page.get_by_text("Your policy: hotline agents: 2 → 3").is_visible()
+    assert page.get_by_text(re.compile(r"95% CI \d+\.\d% to \d+\.\d% · base \d+\.\d%")).count() == 3
+    figure = page.locator('[data-testid="stImage"] img').first
+    figure.wait_for(timeout=WAIT)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    page.screenshot(path=str(SHOTS / "workshop-en.png"), full_page=True)
+
+    page.get_by_text("中文", exact=True).click()
+    page.get_by_text("gridgov 工作坊：在一条街道上试一项政策").wait_for(timeout=WAIT)
+    chinese = rates(page)
+    assert list(chinese) == ["响应率", "解决率", "满意率"]
+    assert list(chinese.values()) == list(shown.values())   # the same run, now in Chinese
+    assert page.get_by_role("button", name="运行").is_visible()
+    assert page.get_by_text("Response rate").count() == 0
+    page.screenshot(path=str(SHOTS / "workshop-zh.png"), full_page=True)
+
+
+def test_the_street_animates_and_stories_are_told(page):
+    slider(page, "Months to simulate").focus()
+    page.keyboard.press("ArrowLeft")   # one month: the quickest run
+    page.get_by_role("button", name="Run").click()
+    rates(page)
+    page.get_by_role("tab", name="Watch the street").click()
+    frame = page.frame_locator("iframe").first
+    clock = frame.locator("#gg-clock")
+    clock.wait_for(timeout=WAIT)
+    first = clock.inner_text()
+    time.sleep(2.0)
+    assert clock.inner_text() != first, "the animation's clock should move while it plays"
+    assert frame.locator("#gg-anim").is_visible()
+    page.screenshot(path=str(SHOTS / "workshop-animation.png"), full_page=False)
+    page.get_by_role("tab", name="Stories of requests").click()
+    assert page.get_by_text(re.compile(r"the street blows the whistle \(B\)")).first.is_visible()
+
+
+def test_a_combination_that_cannot_run_is_explained(page):
+    agents = slider(page, "Hotline agents")
+    agents.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")   # 7 agents on the teaching street's 6 lines
+    page.get_by_role("button", name="Run").click()
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="cannot run")
+    alert.wait_for(timeout=WAIT)
+    assert "7 hotline agents need at least 7 lines" in alert.inner_text()
+    assert page.get_by_text("Traceback").count() == 0
+    assert page.locator('[data-testid="stMetric"]').count() == 0

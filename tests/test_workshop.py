@@ -1,0 +1,121 @@
+"""The workshop app's parts without a browser: levers, runs, words and the Chinese font.
+
+(``test_browser.py`` drives the app itself in Chromium.)
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+
+from analysis.workshop import fonts, policies, runner
+from analysis.workshop.words import WORDS
+from run import main
+from sim import load_scenario
+
+TEACHING = "scenarios/teaching_street.yaml"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FIELDS = re.compile(r"{(\w+)")
+
+
+def teaching():
+    return load_scenario(TEACHING)
+
+
+def test_every_word_is_in_both_languages_with_the_same_blanks():
+    for key, (en, zh) in WORDS.items():
+        assert en and zh, key
+        assert set(FIELDS.findall(en)) == set(FIELDS.findall(zh)), key
+        assert key == "language" or CJK.search(zh), key
+
+
+def test_levers_start_at_the_scenario_and_only_moved_ones_become_overrides():
+    scenario = teaching()
+    shown = {p.key: p.current(scenario) for p in policies.POLICIES}
+    assert shown == {"grid.households": 500, "whistle.report_timeout": "30min", "forces.all_on_call": False,
+                     "dispatch.mode": False, "hotline.agents": 2, "hotline.lines": 6, "topics.enabled": False,
+                     "ranking.pressure.enabled": False}
+    assert policies.overrides(scenario, shown) == []
+    moved = {**shown, "grid.households": 300, "whistle.report_timeout": "none", "dispatch.mode": True,
+             "ranking.pressure.enabled": True}
+    assert policies.overrides(scenario, moved) == ["grid.households=300", "whistle.report_timeout=none",
+                                                   "dispatch.mode=precise", "ranking.pressure.enabled=true"]
+
+
+@pytest.mark.parametrize("policy", policies.POLICIES, ids=lambda p: p.key)
+def test_every_position_of_every_lever_is_a_valid_scenario(policy):
+    scenario = teaching()
+    positions = {True, False} if policy.control == policies.SWITCH else \
+        set(policy.options) if policy.control == policies.CHOICE else {2, 6}   # with 2 agents on 6 lines
+    for shown in positions:
+        changed = runner.derive(scenario, [policy.setting(shown)])
+        assert policy.current(changed) == shown
+        assert changed != scenario or shown == policy.current(scenario)
+
+
+def test_more_agents_than_lines_is_explained_in_the_chosen_language():
+    shown = {"hotline.agents": 7, "hotline.lines": 6}
+    assert policies.combination_problem(shown, "en") == (
+        "7 hotline agents need at least 7 lines (each agent talks on a line), but there are 6. Add lines or take "
+        "agents away.")
+    assert "7个坐席至少需要7条线路" in policies.combination_problem(shown, "zh")
+    with pytest.raises(runner.WorkshopError, match="need at least 7 lines"):
+        runner.check(TEACHING, shown, 1, 3, "en")
+
+
+def test_a_city_too_large_for_a_workshop_points_to_the_command_line():
+    with pytest.raises(runner.WorkshopError) as refused:
+        runner.check("scenarios/beijing.yaml", {}, 1, 3, "en")
+    assert "too large for a workshop run" in str(refused.value)
+    assert "python run.py compare scenarios/beijing.yaml" in str(refused.value)
+    _sets, seconds = runner.check(TEACHING, {}, 3, 10, "en")
+    assert seconds < policies.SLOW
+
+
+def test_an_invalid_value_is_a_message_not_a_traceback():
+    with pytest.raises(runner.WorkshopError, match="hotline.agents"):
+        runner.check(TEACHING, {"hotline.agents": 0, "hotline.lines": 6}, 1, 3, "en")
+
+
+def test_short_runs_of_a_scenario_with_a_long_warm_up_measure_from_day_one():
+    wuchang = load_scenario("scenarios/wuchang.yaml")
+    assert policies.horizon_sets(wuchang, 1) == (["horizon=30d", "warmup=0"], True)
+    assert policies.horizon_sets(wuchang, 3) == (["horizon=90d"], False)
+    assert policies.horizon_sets(teaching(), 1) == (["horizon=30d"], False)
+
+
+def test_a_run_compares_the_policy_with_the_base_on_the_same_problems():
+    scenario = teaching()
+    shown = {p.key: p.current(scenario) for p in policies.POLICIES}
+    same = runner.run(TEACHING, shown, 1, 3, "en")
+    assert same.overrides == [] and same.variant == "your policy"
+    for metric in ("response_rate", "resolution_rate", "satisfaction_rate"):
+        assert same.difference(metric)["mean"] == 0 == same.difference(metric)["ci_low"]   # common random numbers
+    moved = runner.run(TEACHING, {**shown, "grid.households": 300}, 1, 3, "zh", number=2)
+    assert moved.overrides == ["grid.households=300"] and moved.variant == "你的方案"
+    assert moved.rate("base", "satisfaction_rate") == same.rate("base", "satisfaction_rate")
+    assert moved.results.replications.groupby("variant").size().to_dict() == {"base": 3, "你的方案": 3}
+    assert (moved.folder / "summary.json").is_file() and moved.number > same.number
+    assert moved.traced.scenario.grid.households == 300 and moved.traced.trace
+    runner.forget(same)
+    assert not same.folder.exists()
+
+
+def test_the_chinese_font_covers_every_chinese_word_of_the_app():
+    characters = fonts.chinese_characters()
+    for _en, zh in WORDS.values():
+        assert set(CJK.findall(zh)) <= set(characters)
+    css = fonts.font_face("Source Sans")
+    assert css.startswith('@font-face{font-family:"Source Sans";src:url(data:font/otf;base64,')
+    assert "unicode-range:U+2E80" in css and len(css) < 400_000
+
+
+def test_workshop_refuses_a_port_in_use(capsys):
+    with socket.socket() as taken:
+        taken.bind(("localhost", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["workshop", "--port", str(port)]) == 2
+    assert f"cannot serve on localhost:{port}" in capsys.readouterr().err
