@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from sim.schema import LEVELS
+
 from .text import DURATION_WORDS, Text
 
 # the paths a set of stories should cover, in the order they are picked, then the rest of the system's ways
@@ -107,7 +109,6 @@ WORDS = {
                   "回访：居民表示问题{solved}，{satisfied}。"),
     "solved": ("solved", "已解决"), "not_solved": ("not solved", "未解决"),
     "satisfied": ("satisfied", "满意"), "not_satisfied": ("not satisfied", "不满意"),
-    "still_open": ("When the run ends ({days} days), it is still open at {place}.", "模拟结束时（第{days}天），仍在{place}办理中。"),
     "missing": ("No request took this path in this run: {paths}.", "本次运行中没有诉求经过：{paths}。"),
 }
 
@@ -126,13 +127,14 @@ class Narrator:
     """Tells the stories of one traced run in one language."""
 
     def __init__(self, result, lang: str = "en"):
-        self.text, self.index = Text(lang), Text(lang).index
+        self.text = Text(lang)
+        self.index = self.text.index
         self.result = result
         self.rows = result.issues.set_index("id")
         self.steps: dict[int, list[tuple]] = defaultdict(list)
         for minute, rid, event, values in result.trace:
             self.steps[rid].append((minute, event, values))
-        self.streets = [f"street-{i + 1}" for i in range(int(result.grids["street"].max()) + 1)]
+        self.streets = dict(zip(result.streets["street"], result.streets["street_name"]))
         self.width = len(self._clock(result.scenario.horizon))  # timestamps right-aligned
 
     def __call__(self, key: str, **values) -> str:
@@ -187,7 +189,7 @@ class Narrator:
         title = self("story", id=rid, path=PATH_NAMES[kind][self.index], about=self("about", what=what) if what else "",
                      where=where, street=t.street(self.streets[int(row["street"])]))
         story = Story(rid, kind, title)
-        state = {"level": None}
+        state: dict = {}   # what a later step needs of an earlier one (the forces a whistle summoned)
         if row["kind"] == "consultation":
             story.lines.append(self._stamp(row["raised_min"], self("question", where=where)))
         for minute, event, values in self.steps[rid]:
@@ -196,10 +198,6 @@ class Narrator:
                 story.lines.append(self._stamp(minute, sentence))
         if row["outcome"] == "lost":
             story.lines.append(" " * self.width + "  " + self("lost"))
-        elif row["outcome"] == "open" and state["level"]:
-            days = round(self.result.scenario.horizon / 1440)
-            story.lines.append(self._stamp(self.result.scenario.horizon, self(
-                "still_open", days=days, place=LEVEL_PLACES[state["level"]][self.index])))
         return story
 
     def _sentence(self, event: str, values: tuple, row, where: str, what: str, state: dict, minute: float) -> str:
@@ -226,7 +224,6 @@ class Narrator:
                         completion=self._duration(limit.completion))
         if event == "dispatched":
             if values[0] is None:
-                state["level"] = "D"
                 return self("dispatched_precise")
             return self("dispatched", street=t.street(self.streets[values[0]]))
         if event == "referred":
@@ -237,15 +234,8 @@ class Narrator:
             limit, after = self.result.scenario.time_limits[row["urgency"]].response, minute - row["ticket_min"]
             return self("responded", after=self._duration(after), verdict=self("within" if after <= limit else "over"),
                         limit=self._duration(limit))
-        if event == "community":
-            state["level"] = "A"
-            return self("community")
         if event == "triaged":
-            state["level"] = values[0]
             return self("triaged", level=values[0], meaning=TRIAGE[values[0]][i])
-        if event == "forwarded":
-            state["level"] = "D"
-            return self("forwarded")
         if event == "whistle":
             kind, forces = values
             state["forces"] = forces
@@ -259,20 +249,18 @@ class Narrator:
             late = [t.force(force) for force, delay in zip(state["forces"], delays) if delay > limit]
             return self("on_site", after=self._duration(after), late=self("late", names=t.join(late)) if late else "",
                         idle=self("idle") if idle else "")
-        if event == "escalated":
-            place = LEVEL_PLACES[state["level"] or "A"][i]
-            state["level"] = values[0]
-            return self("escalated", place=place, higher=LEVEL_PLACES[values[0]][i], level=values[0])
+        if event == "escalated":   # one level up: from the one before it
+            lower = LEVELS[LEVELS.index(values[0]) - 1]
+            return self("escalated", place=LEVEL_PLACES[lower][i], higher=LEVEL_PLACES[values[0]][i], level=values[0])
         if event == "closed":
             level, solved, gamed = values
-            state["level"] = None
             key = "closed_gamed" if gamed else "closed_solved" if solved else "closed_unsolved"
             return self(key, level=level)
         if event == "evaluated":
             solved, satisfied = values
             return self("evaluated", solved=self("solved" if solved else "not_solved"),
                         satisfied=self("satisfied" if satisfied else "not_satisfied"))
-        if event in ("knowledge_base", "callback", "misdispatched", "re-dispatched"):
+        if event in ("knowledge_base", "callback", "misdispatched", "re-dispatched", "community", "forwarded"):
             return self(event)
         return ""
 

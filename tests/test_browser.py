@@ -131,6 +131,10 @@ def test_the_street_animates_and_stories_are_told(page):
     time.sleep(2.0)
     assert clock.inner_text() != first, "the animation's clock should move while it plays"
     assert frame.locator("#gg-anim").is_visible()
+    frame.locator("#gg-whistle").click()   # jump to just before the next whistle, in slow motion
+    time.sleep(2.0)
+    whistles = re.search(r"whistles (\d+)", frame.locator("#gg-counters").inner_text())
+    assert whistles and int(whistles[1]) >= 1, "after Next whistle, a whistle should have been blown"
     page.screenshot(path=str(SHOTS / "workshop-animation.png"), full_page=False)
     page.get_by_role("tab", name="Stories of requests").click()
     assert page.get_by_text(re.compile(r"the street blows the whistle \(B\)")).first.is_visible()

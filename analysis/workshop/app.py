@@ -87,6 +87,9 @@ def start_run(path: str, shown: dict, months: int, replications: int, lang: str)
     runs.append(done)
     while len(runs) > KEPT_RUNS:
         runner.forget(runs.pop(0))
+    kept = {run.number for run in runs}
+    for drawn in ("pictures", "reports"):   # figures and reports of forgotten runs go with them
+        st.session_state[drawn] = {k: v for k, v in st.session_state.get(drawn, {}).items() if k[0] in kept}
 
 
 def percent(value: float) -> str:
