@@ -164,6 +164,8 @@ def parser() -> argparse.ArgumentParser:
     workshop.add_argument("--host", default="localhost", metavar="ADDRESS",
                           help="address to listen on (default localhost, this machine only; 0.0.0.0 lets the "
                                "laptops of a room connect)")
+    workshop.add_argument("--workers", "-w", type=whole_number(1), metavar="W",
+                          help="worker processes running the participants' simulations (default: one per core)")
     workshop.add_argument("--quiet", "-q", action="store_true", help="print only the address and errors")
     workshop.set_defaults(handler=cmd_workshop)
 
@@ -260,7 +262,8 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     if args.host == "0.0.0.0":   # every interface: the room reaches this machine by its name
         address = f"http://{socket.gethostname()}:{args.port} (on this machine http://localhost:{args.port})"
     print(f"gridgov workshop: open {address} in a browser (Ctrl-C stops it)", flush=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
+           "GRIDGOV_WORKSHOP_WORKERS": str(args.workers or os.cpu_count() or 1)}
     try:
         return subprocess.call(command, env=env, stdout=subprocess.DEVNULL if args.quiet else None)
     except KeyboardInterrupt:

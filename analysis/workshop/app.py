@@ -9,6 +9,9 @@ without simulating again.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +31,7 @@ DEFAULT_SCENARIO = "teaching_street.yaml"
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
 SHOWN_FIGURES = ("rates", "differences", "timeseries", "funnel", "whistle")
 KEPT_RUNS = 5  # a participant's runs kept (each a small results folder)
+WORKERS = int(os.environ.get("GRIDGOV_WORKSHOP_WORKERS") or os.cpu_count() or 1)  # gridgov workshop --workers
 PAGE_FONT = "Source Sans"  # Streamlit's own font family
 COLOURS = {"better": "green", "worse": "red", "uncertain": "orange", "unclear": "gray"}
 
@@ -70,6 +74,13 @@ def sidebar(lang: str, text: Text):
     return files[chosen], shown, months, replications, pressed
 
 
+@st.cache_resource
+def pool() -> ProcessPoolExecutor:
+    """Worker processes shared by every participant's runs, so that the runs of a room use all the cores
+    (started fresh, not forked from the server's threads)."""
+    return ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+
+
 def start_run(path: str, shown: dict, months: int, replications: int, lang: str) -> None:
     """Check and run; keep the run in this participant's session, or say plainly why it cannot run."""
     try:
@@ -78,7 +89,7 @@ def start_run(path: str, shown: dict, months: int, replications: int, lang: str)
             st.info(words(lang, "slow", s=seconds))
         with st.spinner(words(lang, "running", r=replications)):
             number = st.session_state.get("count", 0) + 1
-            done = runner.run(path, shown, months, replications, lang, number)
+            done = pool().submit(runner.run, path, shown, months, replications, lang, number).result()
     except runner.WorkshopError as exc:
         st.error(words(lang, "cannot_run", message=exc))
         return

@@ -21,8 +21,8 @@ from .words import WORDS
 
 SWITCH, CHOICE, NUMBER = "switch", "choice", "number"
 # one core, this machine: a replication costs about this much to start, and this much per household and day
-# (measured: teaching street 3 months 0.13 s, Wuchang a month 2.5 s)
-SECONDS_PER_RUN, SECONDS_PER_HOUSEHOLD_DAY = 0.05, 1.6e-7
+# (measured: teaching street 3 months 0.13 s, Wuchang a month 3.3 s)
+SECONDS_PER_RUN, SECONDS_PER_HOUSEHOLD_DAY = 0.05, 1.8e-7
 SLOW, TOO_SLOW = 15.0, 120.0        # seconds: warn; refuse and point to the command line
 
 
@@ -105,6 +105,7 @@ def horizon_sets(scenario: Scenario, months: int) -> tuple[list[str], bool]:
 
 
 def estimated_seconds(scenario: Scenario, months: int, replications: int) -> float:
-    """About how long a comparison (base and policy) takes on one core, from the households simulated."""
+    """About how long a workshop run takes on one core, from the households simulated: base and policy
+    ``replications`` times each, and the policy once more with its trace (for the animation and stories)."""
     households = build_city(scenario).describe()["households"]
-    return 2 * replications * (SECONDS_PER_RUN + SECONDS_PER_HOUSEHOLD_DAY * households * 30 * months)
+    return (2 * replications + 1) * (SECONDS_PER_RUN + SECONDS_PER_HOUSEHOLD_DAY * households * 30 * months)
