@@ -34,7 +34,8 @@ def test_every_word_is_in_both_languages_with_the_same_blanks():
 def test_levers_start_at_the_scenario_and_only_moved_ones_become_overrides():
     scenario = teaching()
     shown = {p.key: p.current(scenario) for p in policies.POLICIES}
-    assert shown == {"grid.households": 500, "whistle.report_timeout": "30min", "forces.all_on_call": False,
+    assert shown == {"grid.households": 500, "whistle.report_timeout": "30min", "whistle.assessment.enabled": False,
+                     "forces.all_on_call": False,
                      "dispatch.mode": False, "hotline.agents": 2, "hotline.lines": 6, "topics.enabled": False,
                      "ranking.pressure.enabled": False}
     assert policies.overrides(scenario, shown) == []
@@ -53,6 +54,16 @@ def test_every_position_of_every_lever_is_a_valid_scenario(policy):
         changed = runner.derive(scenario, [policy.setting(shown)])
         assert policy.current(changed) == shown
         assert changed != scenario or shown == policy.current(scenario)
+
+
+def test_a_run_too_short_for_a_lever_says_so():
+    scenario = teaching()
+    assert policies.caveats(scenario, {"topics.enabled": True}, 3) == [
+        ("topics_too_short", {"lag": 60, "months": 3, "need": 4})]
+    assert policies.caveats(scenario, {"topics.enabled": True}, 4) == []
+    assert policies.caveats(scenario, {"ranking.pressure.enabled": True}, 1) == [("pressure_too_short", {})]
+    assert policies.caveats(scenario, {"ranking.pressure.enabled": True}, 2) == []
+    assert "at least 4 months" in WORDS["topics_too_short"][0].format(lag=60, months=3, need=4)
 
 
 def test_more_agents_than_lines_is_explained_in_the_chosen_language():

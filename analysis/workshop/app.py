@@ -188,6 +188,8 @@ def show(run: runner.Run, lang: str, text: Text) -> None:
     st.markdown(words(lang, "your_policy", changes=changes(run, lang, text)))
     if not run.overrides:
         st.warning(words(lang, "no_change"))
+    for key, values in run.caveats:
+        st.warning(words(lang, key, **values))
     if run.warmup_dropped:
         st.caption(words(lang, "warmup_dropped"))
     rate_cards(run, lang, text)

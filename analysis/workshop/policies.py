@@ -60,8 +60,15 @@ POLICIES = (
            ("The same households in fewer, larger grids need fewer grid workers (Wuchang moved from 300 to 500).",
             "同样的住户，网格越大，网格员越少（武昌区由300户调整为500户）。")),
     Policy("whistle.report_timeout", CHOICE, ("15min", "30min", "1h", "2h", "4h", "none"),
-           ("How soon departments must report after the street blows the whistle (30 minutes in Pinggu's rule).",
-            "街道吹哨后，部门须在多长时间内报到（平谷最初规定30分钟）。")),
+           ("How soon departments must report after the street blows the whistle (30 minutes in Pinggu's rule). "
+            "On its own a limit only changes what counts as on time; with double assessment, departments hurry "
+            "when there is one.",
+            "街道吹哨后，部门须在多长时间内报到（平谷最初规定30分钟）。单有时限只改变“按时”的标准；"
+            "实行双考核时，有时限部门才会加快。")),
+    Policy("whistle.assessment.enabled", SWITCH, (),
+           ("Streets rate the departments that report to their whistles, and the rating counts in the "
+            "departments' appraisal (30% in Wuchang): they report sooner and idle less.",
+            "街道对吹哨报到的部门打分，计入部门考核（武昌占30%）：部门报到更快，到而不干更少。")),
     Policy("forces.all_on_call", SWITCH, (),
            ("Withdraw the forces stationed at the street (1+4): every department comes from the district.",
             "撤回下沉街道的“1+4”力量：所有部门都从区里派出。")),
@@ -78,7 +85,10 @@ POLICIES = (
             "requests after a lag of two months).", "每月选取高频难点问题从根源治理（约两个月后此类诉求减少）。")),
     Policy("ranking.pressure.enabled", SWITCH, (),
            ("Streets at the bottom of the monthly ranking are named and their leaders interviewed: they work "
-            "faster, and may rush closures.", "月度排名靠后的街道被通报、约谈：办理更快，也可能应付式办结。")),
+            "faster, and may rush closures. A street alone (the teaching street) is always at the bottom, so "
+            "the pressure is on from its second month.",
+            "月度排名靠后的街道被通报、约谈：办理更快，也可能应付式办结。只有一条街道时（教学街道），"
+            "它总是排在末位，从第二个月起始终承受压力。")),
 )
 
 
@@ -94,6 +104,19 @@ def combination_problem(shown: dict[str, Any], lang: str) -> Optional[str]:
     if agents is not None and lines is not None and agents > lines:
         return WORDS["agents_lines"][lang == "zh"].format(agents=agents, lines=lines)
     return None
+
+
+def caveats(scenario: Scenario, shown: dict[str, Any], months: int) -> list[tuple[str, dict]]:
+    """Why a lever cannot show in a run this short: (key of ``WORDS``, its values) for each."""
+    notes = []
+    if shown.get("topics.enabled") and not scenario.topics.enabled:
+        effect = 30 + scenario.topics.lag / 1440   # the first topic is chosen when month 1 ends
+        if 30 * months <= effect:
+            notes.append(("topics_too_short", {"lag": round(scenario.topics.lag / 1440), "months": months,
+                                               "need": int(effect // 30) + 1}))
+    if shown.get("ranking.pressure.enabled") and not scenario.ranking.pressure.enabled and months == 1:
+        notes.append(("pressure_too_short", {}))
+    return notes
 
 
 def horizon_sets(scenario: Scenario, months: int) -> tuple[list[str], bool]:

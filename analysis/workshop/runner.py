@@ -48,6 +48,7 @@ class Run:
     traced: Result
     seconds: float
     warmup_dropped: bool
+    caveats: list[tuple[str, dict]]   # levers this run is too short to show (keys of ``WORDS``, values)
 
     @property
     def folder(self) -> Path:
@@ -93,7 +94,7 @@ def run(scenario_file: str, shown: dict, months: int, replications: int, lang: s
                   scenarios["base"], [(v, scenarios[v], reps) for v, reps in runs.items()], __version__)
     traced = simulate(scenarios[POLICY[lang]], replication=0, records=True, trace=True)
     return Run(number, scenario_file, months, replications, sets, POLICY[lang], load_results(folder),
-               traced, time.perf_counter() - clock, dropped)
+               traced, time.perf_counter() - clock, dropped, policies.caveats(base, shown, months))
 
 
 def forget(run_: Run) -> None:
