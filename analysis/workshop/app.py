@@ -126,8 +126,8 @@ def findings(run: runner.Run, text: Text) -> None:
     """The plain-language findings of the report, coloured good / bad / unclear."""
     results = run.results
     base = {m: results.stats("base", m)["mean"] for m in FINDING_METRICS if m in results.replications}
-    for item in variant_findings(run.variant, results.differences()[run.variant], text, base,
-                                 report_limits(results, run.variant, text)):
+    for item in variant_findings(runner.POLICY[text.lang], results.differences()[run.variant], text, base,
+                                 report_limits(results, run.variant, text)):   # named in the page's language
         kind = ("better" if item.better else "worse") if item.clear else item.kind
         st.markdown(f"- :{COLOURS.get(kind, 'gray')}[{item.sentence}]")
 
