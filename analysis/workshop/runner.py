@@ -78,8 +78,7 @@ def check(scenario_file: str, shown: dict, months: int, replications: int, lang:
     return sets, seconds
 
 
-def run(scenario_file: str, shown: dict, months: int, replications: int, lang: str, number: int = 1,
-        workers: int = 1) -> Run:
+def run(scenario_file: str, shown: dict, months: int, replications: int, lang: str, number: int = 1) -> Run:
     """Simulate the scenario's base and the policy ``shown`` by the app's levers, ``replications`` each;
     ``number`` is the run's number among the participant's runs."""
     clock = time.perf_counter()
@@ -87,7 +86,7 @@ def run(scenario_file: str, shown: dict, months: int, replications: int, lang: s
     base = load(scenario_file)
     length, dropped = policies.horizon_sets(base, months)
     scenarios = {"base": derive(base, length), POLICY[lang]: derive(base, length + sets)}
-    comparison = compare(scenarios, replications, workers)
+    comparison = compare(scenarios, replications)   # one process: the app runs several runs side by side
     folder = Path(tempfile.mkdtemp(prefix="run-", dir=_root()))
     runs = comparison.runs
     write_results(folder, {**summary_head(scenarios["base"], runs["base"]), **comparison.summary()},
