@@ -244,8 +244,7 @@ class Narrator:
                         limit=self("no_limit") if limit is None else self("within_limit", limit=self._duration(limit)))
         if event == "on_site":
             after, _late, idle, delays = values
-            whistle = self.result.scenario.whistle
-            limit = whistle.reference_timeout if whistle.report_timeout is None else whistle.report_timeout
+            limit = self.result.scenario.whistle.on_time_limit
             late = [t.force(force) for force, delay in zip(state["forces"], delays) if delay > limit]
             return self("on_site", after=self._duration(after), late=self("late", names=t.join(late)) if late else "",
                         idle=self("idle") if idle else "")

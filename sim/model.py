@@ -156,7 +156,7 @@ class Model:
         self.report_stationed = s.whistle.report_delay_stationed.sampler(self.whistling)
         self.report_on_call = s.whistle.report_delay_on_call.sampler(self.whistling)
         w = s.whistle
-        self.report_limit = w.reference_timeout if w.report_timeout is None else w.report_timeout
+        self.report_limit = w.on_time_limit
         self.delay_factor, self.idle_factor = w.assessment.factors(w.report_timeout)
         self.evaluation_delay = s.evaluation.delay.sampler(st["evaluation"])
         self.repeat_delay = s.evaluation.repeat_delay.sampler(st["evaluation/repeat"])
@@ -182,7 +182,7 @@ class Model:
         rec.set_capacity("city", s.organisation.city_department_staff)
         # forces: (resource, on call?) per street and force name
         f = s.forces
-        stationed_here = {} if f.all_on_call else f.stationed
+        stationed_here = f.stationed_at_street
         district_teams = []  # teams on call in each district: N, plus the 1+4 pooled when withdrawn from streets
         for district in city.districts:
             teams = dict(f.on_call)

@@ -379,6 +379,11 @@ class Forces(Section):
             raise ValueError(f"a force is either stationed or on call, not both: {', '.join(both)}")
         return self
 
+    @property
+    def stationed_at_street(self) -> dict[str, int]:
+        """Teams of each force stationed at every street: the 1+4, or none when all are on call."""
+        return {} if self.all_on_call else self.stationed
+
 
 class Whistle(Section):
     """The street blows the whistle; departments must report within a limit (MODEL.md 2.6)."""
@@ -393,6 +398,11 @@ class Whistle(Section):
     present_not_working: Probability = Field(0.1, description="probability a department comes but does not work")
     idle_solve_factor: Probability = Field(0.6, description="solve probability multiplier when someone does not work")
     assessment: "Assessment" = Field(default_factory=lambda: Assessment())
+
+    @property
+    def on_time_limit(self) -> float:
+        """Minutes within which a report counts as on time: the limit, or with none the reference."""
+        return self.reference_timeout if self.report_timeout is None else self.report_timeout
 
 
 class Assessment(Section):

@@ -81,7 +81,7 @@ def test_a_city_too_large_for_a_workshop_points_to_the_command_line():
         runner.check("scenarios/beijing.yaml", {}, 1, 3, "en")
     assert "too large for a workshop run" in str(refused.value)
     assert "python run.py compare scenarios/beijing.yaml" in str(refused.value)
-    _sets, seconds = runner.check(TEACHING, {}, 3, 10, "en")
+    _base, _sets, seconds = runner.check(TEACHING, {}, 3, 10, "en")
     assert seconds < policies.SLOW
 
 

@@ -5,7 +5,7 @@ centre, move up to the district and the city, and close; and watches a whistle b
 JSON-able timeline for one street: where each problem is from minute to minute and at which level, when it
 closes and whether it was solved, and each whistle with its teams. ``animation_html`` wraps that timeline and
 the drawing code (``animation.js``, a 2-D canvas) into one self-contained page for
-``streamlit.components.v1.html(page, height=ANIMATION_HEIGHT)``.
+``st.iframe(page, height=ANIMATION_HEIGHT)``.
 
 Consultations are left out: they never leave the hotline and would hide the problems. Each summoned team
 arrives at the minute it reported (the trace's report delays); teams stay two simulated hours after the last
@@ -152,7 +152,7 @@ def animation_data(result, street: int = 0, days: Optional[float] = None) -> dic
     return {
         "street": street, "street_name": _street_name(result, street), "end": round(end, 1),
         "horizon": float(result.scenario.horizon), "places": list(PLACES), "speeds": list(SPEEDS),
-        "limit": _report_limit(result.scenario),
+        "limit": float(result.scenario.whistle.on_time_limit),
         "limit_is_reference": result.scenario.whistle.report_timeout is None,
         "communities": len(dict.fromkeys(grids["community"])), "grids": _grid_cells(grids),
         "forces": _forces(result.scenario),
@@ -216,15 +216,9 @@ def _square_size(sizes: list[int], across: int) -> float:
 def _forces(scenario) -> dict[str, list[str]]:
     """The forces a street calls: stationed at the street (1+4) and on call from the district (N)."""
     forces = scenario.forces
-    stationed = [] if forces.all_on_call else list(forces.stationed)
+    stationed = list(forces.stationed_at_street)
     return {"stationed": stationed, "on_call": list(forces.on_call) + [f for f in forces.stationed
                                                                         if f not in stationed]}
-
-
-def _report_limit(scenario) -> float:
-    """Minutes a team has to report: the limit, or with none the reference the model judges against."""
-    whistle = scenario.whistle
-    return float(whistle.reference_timeout if whistle.report_timeout is None else whistle.report_timeout)
 
 
 def _street_name(result, street: int) -> str:
@@ -259,7 +253,7 @@ class _Journey:
         """The whistle with each team and the minute it reported (None while the run ended first)."""
         w = self.whistle
         on_call = set(_forces(scenario)["on_call"])
-        limit = _report_limit(scenario)
+        limit = scenario.whistle.on_time_limit
         delays = w["delays"] or [None] * len(w["forces"])
         teams = [[force, force in on_call, None if delay is None else _minute(w["blown"] + delay),
                   delay is not None and delay > limit] for force, delay in zip(w["forces"], delays)]

@@ -36,8 +36,9 @@ PAGE_FONT = "Source Sans"  # Streamlit's own font family
 COLOURS = {"better": "green", "worse": "red", "uncertain": "orange", "unclear": "gray"}
 
 
-def words(lang: str, key: str, **values) -> str:
-    return WORDS[key][lang == "zh"].format(**values)
+def words(text: Text, key: str, **values) -> str:
+    """The app's own words (``words.WORDS``) in the language of ``text``."""
+    return WORDS[key][text.index].format(**values)
 
 
 def scenario_files() -> dict[str, str]:
@@ -46,7 +47,7 @@ def scenario_files() -> dict[str, str]:
     return {f"scenarios/{p.name}": str(p) for p in files}
 
 
-def lever(policy: policies.Policy, scenario, text: Text, lang: str, prefix: str):
+def lever(policy: policies.Policy, scenario, text: Text, prefix: str):
     """The control of one policy lever, starting at the scenario's own value."""
     label = policy.label[text.index] if policy.label else text.parameter(policy.key)
     label = label[0].upper() + label[1:]
@@ -60,17 +61,17 @@ def lever(policy: policies.Policy, scenario, text: Text, lang: str, prefix: str)
     return st.slider(label, low, max(high, 2 * current), value=current, key=key, help=help_)
 
 
-def sidebar(lang: str, text: Text):
+def sidebar(text: Text):
     """The scenario, the run's length and the levers; the chosen file, levers, months, replications and
     whether Run was pressed."""
     files = scenario_files()
-    chosen = st.selectbox(words(lang, "scenario"), list(files), key="scenario")
-    months = st.slider(words(lang, "months"), 1, 6, 3, key="months")
-    replications = st.slider(words(lang, "replications"), 3, 20, 10, key="replications")
+    chosen = st.selectbox(words(text, "scenario"), list(files), key="scenario")
+    months = st.slider(words(text, "months"), 1, 6, 3, key="months")
+    replications = st.slider(words(text, "replications"), 3, 20, 10, key="replications")
     scenario = runner.load(files[chosen])
-    st.subheader(words(lang, "policies"))
-    shown = {p.key: lever(p, scenario, text, lang, chosen) for p in policies.POLICIES}
-    pressed = st.button(words(lang, "run"), type="primary", width="stretch", key="run")
+    st.subheader(words(text, "policies"))
+    shown = {p.key: lever(p, scenario, text, chosen) for p in policies.POLICIES}
+    pressed = st.button(words(text, "run"), type="primary", width="stretch", key="run")
     return files[chosen], shown, months, replications, pressed
 
 
@@ -81,17 +82,17 @@ def pool() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
 
 
-def start_run(path: str, shown: dict, months: int, replications: int, lang: str) -> None:
+def start_run(path: str, shown: dict, months: int, replications: int, text: Text) -> None:
     """Check and run; keep the run in this participant's session, or say plainly why it cannot run."""
     try:
-        _sets, seconds = runner.check(path, shown, months, replications, lang)
+        _base, _sets, seconds = runner.check(path, shown, months, replications, text.lang)
         if seconds > policies.SLOW:
-            st.info(words(lang, "slow", s=seconds))
-        with st.spinner(words(lang, "running", r=replications)):
+            st.info(words(text, "slow", s=seconds))
+        with st.spinner(words(text, "running", r=replications)):
             number = st.session_state.get("count", 0) + 1
-            done = pool().submit(runner.run, path, shown, months, replications, lang, number).result()
+            done = pool().submit(runner.run, path, shown, months, replications, text.lang, number).result()
     except runner.WorkshopError as exc:
-        st.error(words(lang, "cannot_run", message=exc))
+        st.error(words(text, "cannot_run", message=exc))
         return
     st.session_state["count"] = number
     runs = st.session_state.setdefault("runs", [])
@@ -107,19 +108,19 @@ def percent(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
-def rate_cards(run: runner.Run, lang: str, text: Text) -> None:
+def rate_cards(run: runner.Run, text: Text) -> None:
     """The three rates of the policy, each with its interval, the base's value and the paired difference."""
     for column, metric in zip(st.columns(3), RATES):
         mine, base, diff = run.rate(run.variant, metric), run.rate("base", metric), run.difference(metric)
         points = 100 * diff["mean"]
-        change = words(lang, "difference", sign="+" if points >= 0 else "",
+        change = words(text, "difference", sign="+" if points >= 0 else "",
                        value=f"{points:.1f}" if abs(points) >= 0.05 else f"{points:.2f}")
         with column:
             st.metric(text.metric(metric), percent(mine["mean"]),
-                      change if clear(diff) else words(lang, "no_clear"), delta_color="normal" if clear(diff) else "off",
-                      delta_arrow="auto" if clear(diff) else "off", help=words(lang, "rates_help"), border=True)
-            st.caption(words(lang, "ci", low=percent(mine["ci_low"]), high=percent(mine["ci_high"])) + " · "
-                       + words(lang, "base_value", value=percent(base["mean"])))
+                      change if clear(diff) else words(text, "no_clear"), delta_color="normal" if clear(diff) else "off",
+                      delta_arrow="auto" if clear(diff) else "off", help=words(text, "rates_help"), border=True)
+            st.caption(words(text, "ci", low=percent(mine["ci_low"]), high=percent(mine["ci_high"])) + " · "
+                       + words(text, "base_value", value=percent(base["mean"])))
 
 
 def findings(run: runner.Run, text: Text) -> None:
@@ -132,19 +133,20 @@ def findings(run: runner.Run, text: Text) -> None:
         st.markdown(f"- :{COLOURS.get(kind, 'gray')}[{item.sentence}]")
 
 
-def figures(run: runner.Run, lang: str, text: Text) -> None:
+def figures(run: runner.Run, text: Text) -> None:
     """The report's key figures in the chosen language, drawn once per run and language."""
     cache = st.session_state.setdefault("pictures", {})
-    if (run.number, lang) not in cache:
-        cache[(run.number, lang)] = [(name, png_bytes(plot(run.results, lang=lang)))
+    drawn = (run.number, text.lang)
+    if drawn not in cache:
+        cache[drawn] = [(name, png_bytes(plot(run.results, lang=text.lang)))
                                      for name, plot, applies in FIGURES
                                      if name in SHOWN_FIGURES and applies(run.results)]
-    for name, png in cache[(run.number, lang)]:
+    for name, png in cache[drawn]:
         st.image(png, caption=text.caption(name, variant=run.variant))
 
 
-def stories(run: runner.Run, lang: str) -> None:
-    told, missing = narrate(run.traced, 4, lang)
+def stories(run: runner.Run, text: Text) -> None:
+    told, missing = narrate(run.traced, 4, text.lang)
     for story in told:
         st.markdown(f"**{story.title}**")
         st.code("\n".join(story.lines), language=None, wrap_lines=True)
@@ -152,82 +154,82 @@ def stories(run: runner.Run, lang: str) -> None:
         st.caption(line)
 
 
-def history(lang: str, text: Text) -> None:
+def history(text: Text) -> None:
     """This participant's runs, one row each: what changed and the three rates of the policy."""
     rows = []
     for run in st.session_state.get("runs", []):
-        row = {words(lang, "run_col"): run.number, words(lang, "scenario"): Path(run.scenario_file).name,
-               words(lang, "changes_col"): changes(run, lang, text)}
+        row = {words(text, "run_col"): run.number, words(text, "scenario"): Path(run.scenario_file).name,
+               words(text, "changes_col"): changes(run, text)}
         for metric in RATES:
             row[text.metric(metric)] = percent(run.rate(run.variant, metric)["mean"])
         rows.append(row)
     st.dataframe(pd.DataFrame(rows[::-1]), hide_index=True)
 
 
-def changes(run: runner.Run, lang: str, text: Text) -> str:
+def changes(run: runner.Run, text: Text) -> str:
     """The levers a run moved, in the report's words ("households per grid: 500 → 300")."""
     moved = run.results.changes(run.variant) or {}
     return "; ".join(text("change", name=text.parameter(path), base=text.value(c["base"]), value=text.value(c["variant"]))
-                     for path, c in moved.items()) or words(lang, "same_as_base")
+                     for path, c in moved.items()) or words(text, "same_as_base")
 
 
-def report(run: runner.Run, lang: str) -> None:
-    st.caption(words(lang, "report_note"))
-    built = st.session_state.setdefault("reports", {})
-    if st.button(words(lang, "make_report"), key=f"report-{run.number}-{lang}"):
+def report(run: runner.Run, text: Text) -> None:
+    """The whole report.html of the run, built on request (a few seconds) and offered for download."""
+    st.caption(words(text, "report_note"))
+    built, lang = st.session_state.setdefault("reports", {}), text.lang
+    if st.button(words(text, "make_report"), key=f"report-{run.number}-{lang}"):
         built[(run.number, lang)] = write_report(run.folder, lang).read_bytes()
     if (run.number, lang) in built:
-        st.download_button(words(lang, "download"), built[(run.number, lang)],
+        st.download_button(words(text, "download"), built[(run.number, lang)],
                            file_name=f"gridgov-report-run{run.number}-{lang}.html", mime="text/html")
 
 
-def show(run: runner.Run, lang: str, text: Text) -> None:
+def show(run: runner.Run, text: Text) -> None:
     """The latest run: headline, the three rates, findings, then figures, animation, stories, history."""
-    st.subheader(words(lang, "result_head", n=run.number, scenario=run.results.scenario.name, months=run.months,
+    st.subheader(words(text, "result_head", n=run.number, scenario=run.results.scenario.name, months=run.months,
                        r=run.replications, s=run.seconds))
-    st.markdown(words(lang, "your_policy", changes=changes(run, lang, text)))
+    st.markdown(words(text, "your_policy", changes=changes(run, text)))
     if not run.overrides:
-        st.warning(words(lang, "no_change"))
+        st.warning(words(text, "no_change"))
     for key, values in run.caveats:
-        st.warning(words(lang, key, **values))
+        st.warning(words(text, key, **values))
     if run.warmup_dropped:
-        st.caption(words(lang, "warmup_dropped"))
-    rate_cards(run, lang, text)
-    st.markdown(f"#### {words(lang, 'finding')}")
+        st.caption(words(text, "warmup_dropped"))
+    rate_cards(run, text)
+    st.markdown(f"#### {words(text, 'finding')}")
     findings(run, text)
-    tabs = st.tabs([words(lang, k) for k in ("tab_figures", "tab_watch", "tab_stories", "tab_history", "tab_report")])
+    tabs = st.tabs([words(text, k) for k in ("tab_figures", "tab_watch", "tab_stories", "tab_history", "tab_report")])
     with tabs[0]:
-        figures(run, lang, text)
+        figures(run, text)
     with tabs[1]:
-        st.caption(words(lang, "watch_note"))
-        st.iframe(animation_html(run.traced, lang), height=ANIMATION_HEIGHT)
+        st.caption(words(text, "watch_note"))
+        st.iframe(animation_html(run.traced, text.lang), height=ANIMATION_HEIGHT)
     with tabs[2]:
-        st.caption(words(lang, "stories_note"))
-        stories(run, lang)
+        st.caption(words(text, "stories_note"))
+        stories(run, text)
     with tabs[3]:
-        st.caption(words(lang, "history_note"))
-        history(lang, text)
+        st.caption(words(text, "history_note"))
+        history(text)
     with tabs[4]:
-        report(run, lang)
+        report(run, text)
 
 
 def main() -> None:
     st.set_page_config(page_title="gridgov workshop", layout="wide")
     with st.sidebar:
         choice = st.radio(WORDS["language"][0], list(LANGUAGES), horizontal=True, key="language")
-        lang = LANGUAGES[choice]
-        text = Text(lang)
-        path, shown, months, replications, pressed = sidebar(lang, text)
+        text = Text(LANGUAGES[choice])
+        path, shown, months, replications, pressed = sidebar(text)
     st.html(f"<style>{fonts.font_face(PAGE_FONT, animation)}</style>")   # Chinese on any machine (language switch too)
-    st.title(words(lang, "title"))
-    st.caption(words(lang, "intro"))
+    st.title(words(text, "title"))
+    st.caption(words(text, "intro"))
     if pressed:
-        start_run(path, shown, months, replications, lang)
+        start_run(path, shown, months, replications, text)
     runs = st.session_state.get("runs")
     if runs:
-        show(runs[-1], lang, text)
+        show(runs[-1], text)
     else:
-        st.info(words(lang, "press_run"))
+        st.info(words(text, "press_run"))
 
 
 main()

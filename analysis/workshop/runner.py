@@ -61,9 +61,11 @@ class Run:
         return self.results.differences()[self.variant][metric]
 
 
-def check(scenario_file: str, shown: dict, months: int, replications: int, lang: str) -> tuple[list[str], float]:
-    """The overrides a run would use and its estimated seconds; ``WorkshopError`` if it cannot or should not
-    run here (a bad combination of levers, an invalid value, a scenario too large for a workshop)."""
+def check(scenario_file: str, shown: dict, months: int, replications: int,
+          lang: str) -> tuple[Scenario, list[str], float]:
+    """The scenario's base, the overrides a run would use and its estimated seconds; ``WorkshopError`` if it
+    cannot or should not run here (a bad combination of levers, an invalid value, a scenario too large for a
+    workshop)."""
     problem = policies.combination_problem(shown, lang)
     if problem:
         raise WorkshopError(problem)
@@ -75,15 +77,14 @@ def check(scenario_file: str, shown: dict, months: int, replications: int, lang:
         raise WorkshopError(WORDS["too_large"][lang == "zh"].format(
             scenario=base.name, months=months, r=replications, minutes=seconds / 60,
             file=os.path.relpath(scenario_file)))
-    return sets, seconds
+    return base, sets, seconds
 
 
 def run(scenario_file: str, shown: dict, months: int, replications: int, lang: str, number: int = 1) -> Run:
     """Simulate the scenario's base and the policy ``shown`` by the app's levers, ``replications`` each;
     ``number`` is the run's number among the participant's runs."""
     clock = time.perf_counter()
-    sets, _seconds = check(scenario_file, shown, months, replications, lang)
-    base = load(scenario_file)
+    base, sets, _seconds = check(scenario_file, shown, months, replications, lang)
     length, dropped = policies.horizon_sets(base, months)
     scenarios = {"base": derive(base, length), POLICY[lang]: derive(base, length + sets)}
     comparison = compare(scenarios, replications)   # one process: the app runs several runs side by side
