@@ -47,10 +47,13 @@ def run_one(scenario: Scenario, replication: int, records: Optional[Path] = None
         sink = ParquetSink(partial)
     try:
         result = simulate(scenario, replication=replication, sink=sink, progress=progress)
-    finally:
+    except BaseException:  # failed or interrupted: no partial file left behind
         if sink is not None:
             sink.close()
-    if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise
+    if sink is not None:
+        sink.close()
         os.replace(partial, records)
     return Replication(replication, result.metrics, result.timeseries, result.streets, result.topics,
                        result.distributions, result.departments, result.grids, result.queues, result.events, records,

@@ -58,13 +58,18 @@ def seed_tree(task: Task) -> str:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``path`` so that it is either absent or complete, never half-written."""
+    """Write ``path`` so that it is either absent or complete, never half-written; interrupted (Ctrl-C in the
+    middle of a save), the temporary file goes too."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(temporary, path)
+    try:
+        with temporary.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class Store:

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim import load_scenario
+from sim.replication import run_one
+from sim.store import atomic_write
+
 ROOT = Path(__file__).resolve().parent.parent
 SWEEP = ["sweep", "scenarios/teaching_street.yaml", "--vary", "grid.households=300,400,500",
          "--vary", "whistle.report_timeout=30min,2h", "--replications", "5"]
@@ -98,3 +102,29 @@ def test_a_sweep_with_one_more_level_reuses_the_points_it_has(tmp_path):
     assert json.loads((tmp_path / "provenance.json").read_text())["reused"] == 4  # 300 and 500, two each
     table = pd.read_csv(tmp_path / "replications.csv")
     assert list(table["grid.households"]) == [300, 300, 400, 400, 500, 500]
+
+
+def test_ctrl_c_in_the_middle_of_a_save_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def interrupted(_fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    target = tmp_path / "r00000.pkl"
+    try:
+        atomic_write(target, b"half a replication")
+    except KeyboardInterrupt:
+        pass
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary
+
+
+def test_ctrl_c_in_the_middle_of_a_replication_leaves_no_partial_records(tmp_path):
+    def interrupted(day):
+        if day == 2:
+            raise KeyboardInterrupt
+
+    scenario = load_scenario(ROOT / "scenarios" / "teaching_street.yaml")
+    try:
+        run_one(scenario, 0, tmp_path / "r00000.parquet", interrupted)
+    except KeyboardInterrupt:
+        pass
+    assert list(tmp_path.iterdir()) == []
