@@ -149,15 +149,17 @@ def animation_data(result, street: int = 0, days: Optional[float] = None) -> dic
     events = _events_by_request(trace, set(problems["id"]), end)
     local = {g: i for i, g in enumerate(grids["grid"])}
     journeys = [_Journey(row, events[row.id], local[row.grid]) for row in problems.itertuples(index=False)]
+    forces, limit = _forces(result.scenario), result.scenario.whistle.on_time_limit
+    on_call = set(forces["on_call"])
     return {
         "street": street, "street_name": _street_name(result, street), "end": round(end, 1),
         "horizon": float(result.scenario.horizon), "places": list(PLACES), "speeds": list(SPEEDS),
-        "limit": float(result.scenario.whistle.on_time_limit),
+        "limit": float(limit),
         "limit_is_reference": result.scenario.whistle.report_timeout is None,
         "communities": len(dict.fromkeys(grids["community"])), "grids": _grid_cells(grids),
-        "forces": _forces(result.scenario),
+        "forces": forces,
         "requests": [j.entry() for j in journeys],
-        "whistles": sorted((j.whistle_entry(result.scenario) for j in journeys if j.whistle is not None),
+        "whistles": sorted((j.whistle_entry(on_call, limit) for j in journeys if j.whistle is not None),
                            key=lambda w: w["blown"]),
     }
 
@@ -249,11 +251,10 @@ class _Journey:
             entry["lost"] = _minute(self.lost)
         return entry
 
-    def whistle_entry(self, scenario) -> dict:
-        """The whistle with each team and the minute it reported (None while the run ended first)."""
+    def whistle_entry(self, on_call: set[str], limit: float) -> dict:
+        """The whistle with each team and the minute it reported (None while the run ended first); a team is
+        on call if its force is in ``on_call``, and late after ``limit`` minutes."""
         w = self.whistle
-        on_call = set(_forces(scenario)["on_call"])
-        limit = scenario.whistle.on_time_limit
         delays = w["delays"] or [None] * len(w["forces"])
         teams = [[force, force in on_call, None if delay is None else _minute(w["blown"] + delay),
                   delay is not None and delay > limit] for force, delay in zip(w["forces"], delays)]
@@ -278,11 +279,15 @@ class _Journey:
     def _busy(self, minute, attempt):
         self._flash(minute, "busy")
 
-    def _answered(self, minute, attempt, waited):
+    def _queued(self, minute, waited):
+        """At the hotline from when the call was put through (not before the problem's previous move)."""
         self._move(max(minute - waited, self.phases[-1][0] if self.phases else 0.0), "hotline")
 
+    def _answered(self, minute, attempt, waited):
+        self._queued(minute, waited)
+
     def _abandoned(self, minute, attempt, waited):
-        self._move(max(minute - waited, self.phases[-1][0] if self.phases else 0.0), "hotline")
+        self._queued(minute, waited)
         self._flash(minute, "abandoned")
         self._move(minute, "grid")
 

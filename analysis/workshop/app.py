@@ -138,9 +138,8 @@ def figures(run: runner.Run, text: Text) -> None:
     cache = st.session_state.setdefault("pictures", {})
     drawn = (run.number, text.lang)
     if drawn not in cache:
-        cache[drawn] = [(name, png_bytes(plot(run.results, lang=text.lang)))
-                                     for name, plot, applies in FIGURES
-                                     if name in SHOWN_FIGURES and applies(run.results)]
+        cache[drawn] = [(name, png_bytes(plot(run.results, lang=text.lang))) for name, plot, applies in FIGURES
+                        if name in SHOWN_FIGURES and applies(run.results)]
     for name, png in cache[drawn]:
         st.image(png, caption=text.caption(name, variant=run.variant))
 
