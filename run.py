@@ -13,36 +13,22 @@ exit with status 2 and a one-paragraph message, never a traceback.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import os
 import re
-import shutil
 import sys
-import time
 import traceback
 from pathlib import Path
 
 
 EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED = 2, 1, 130
-RESULT_FILES = ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv",
-                "distributions.csv", "departments.csv", "grids.csv", "queues.csv", "scenario.resolved.yaml",
-                "issues.parquet", "provenance.json", "manifest.csv", "sensitivity.csv", "design.json", "report.html")
 LANGS = ("en", "zh")  # analysis.text.LANGS, spelled out so that building the parser imports nothing
-PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
-MAX_REPLICATIONS = 100
+PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")  # sim.experiment.precision's
+MAX_REPLICATIONS = 100  # (spelled out here too, so that building the parser imports nothing)
 SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", "mean_resolve_h",
                        "hotline_mean_wait_min", "whistle_on_time_rate")
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 TRACE_DAYS = 30  # trace simulates at most a month unless --days asks for more
-
-
-def remove(path: Path) -> None:
-    """Delete a file or a folder, if it is there."""
-    if path.is_dir():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def whole_number(least: int):
@@ -193,8 +179,8 @@ def fraction(text: str) -> float:
 
 def check_precision_options(args: argparse.Namespace) -> None:
     """Refuse precision options that would be ignored, and unknown metric names, before anything runs."""
-    from analysis.precision import check_metrics
     from sim import ScenarioError
+    from sim.experiment.precision import check_metrics
 
     if not args.precision:
         for given, option in ((args.precision_metrics, "--precision-metric"),
@@ -206,14 +192,14 @@ def check_precision_options(args: argparse.Namespace) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim import __version__, load_variants
-    from sim.loader import choose
-    from sim.organisation import build_city
-    from sim.writer import resolved_yaml
+    from sim.experiment import organisation
+    from sim.experiment.writer import resolved_yaml
+    from sim.scenario.loader import choose
 
     scenarios = load_variants(args.scenario, args.sets)
     scenario = choose(scenarios, args.variant or "base", args.scenario)
     print(resolved_yaml(scenario, __version__), end="")
-    size = build_city(scenario).describe()
+    size = organisation(scenario)
     print("# organisation: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in size.items()))
     others = [n for n in scenarios if n != "base"]
     print(f"# variants: {', '.join(others) if others else 'none'}")
@@ -224,9 +210,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_trace(args: argparse.Namespace) -> int:
     from analysis.narrate import header, narrate
     from sim import load_scenario, simulate
+    from sim.scenario.durations import DAY
 
     scenario = load_scenario(args.scenario, args.sets, args.variant)
-    days = args.days or min(TRACE_DAYS, math.ceil(scenario.horizon / 1440))
+    days = args.days or min(TRACE_DAYS, math.ceil(scenario.horizon / DAY))
     # the stories need no warm-up; a long horizon would only hold every step of every request in memory
     scenario = load_scenario(args.scenario, [*args.sets, f"horizon={days}d", "warmup=0"], args.variant)
     result = simulate(scenario, seed=args.seed, records=True, trace=True)
@@ -270,119 +257,52 @@ def cmd_workshop(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
-class Session:
-    """One command's experiment: the results folder and its store, the engine, progress, and the outcome."""
+def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records: bool = False) -> int:
+    """Run ``plan`` into the results folder ``out`` as the experiment options ask, saying what it does; the
+    exit status."""
+    from analysis.report import remove_report
+    from sim import __version__
+    from sim.experiment import DaskEngine, LocalEngine, Precision, ResultsFolder, execute
+    from sim.experiment.progress import Progress
 
-    def __init__(self, args: argparse.Namespace, scenarios: dict, out: Path, records: bool = False):
-        from sim import __version__
-        from sim.engines import DaskEngine, LocalEngine
-        from sim.experiment import Experiment
-        from sim.progress import Progress
-        from sim.store import Store
-
-        self.args, self.out, self.version = args, out, __version__
-        check_precision_options(args)
-        self.engine = DaskEngine(args.cluster) if args.cluster else LocalEngine(args.workers)  # may say no first
-        prepare_out(out, args.fresh)
-        self.store = Store(out, __version__)
-        self.progress = Progress(False if args.quiet else None)
-        self.resumed = 0
-        self.experiment = Experiment(scenarios, self.engine, self.store, records, self._done, self.progress.plan,
-                                     self.progress.tick if self.progress.enabled else None)
-        self.precision = None
-        self.stopped = ""
-        self.started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        self.clock = time.perf_counter()
-
-    def say(self, line: str) -> None:
-        if not self.args.quiet:
-            self.progress.write(line)
-
-    def _done(self, task, rep, resumed: bool) -> None:
-        self.resumed += resumed
-        if not resumed:
-            self.progress.done(task)
-
-    def run(self) -> None:
-        """Run the experiment (to the precision asked for, if any); if it stops part-way (Ctrl-C, a worker or
-        the cluster lost), keep what finished and say why in ``stopped``."""
-        from sim.engines import EngineLost
-
-        args = self.args
-        try:
-            if args.precision:
-                from analysis.precision import run_until_precise
-
-                self.precision = run_until_precise(self.experiment, args.replications, args.precision,
-                                                   args.precision_metrics or list(PRECISION_METRICS),
-                                                   args.max_replications or MAX_REPLICATIONS)
-            else:
-                self.experiment.run(args.replications)
-        except KeyboardInterrupt:
-            self.stopped = "interrupted"
-        except EngineLost as exc:  # a worker killed, a cluster lost: keep what finished, say what happened
-            self.stopped = f"stopped: {exc}"
-        finally:
-            self.progress.close()
-            if self.resumed:
-                self.say(f"  {self.resumed} replication(s) were already in {self.out} and were reused")
-
-    def finish(self) -> int:
-        """Write the manifest and provenance, and report; the exit status."""
-        from sim.store import atomic_write
-        from sim.writer import provenance, write_json
-
-        self.engine.close()
-        finished = self.experiment.finished()
-        manifest = self.store.manifest(finished).to_csv(index=False, lineterminator="\n")
-        atomic_write(self.out / "manifest.csv", manifest.encode())
-        wall = time.perf_counter() - self.clock
-        write_json(self.out / "provenance.json", provenance(
-            self.version, wall, self.engine.describe(), len(finished), sum(rep.events for _, rep in finished),
-            self.started, self.resumed))
-        if self.stopped:
-            print(f"gridgov: {self.stopped}; the {len(finished)} finished replication(s) are saved in {self.out}; "
-                  "run the same command again to finish the rest", file=sys.stderr)
-            return EXIT_INTERRUPTED if self.stopped == "interrupted" else EXIT_FAILURE
-        self.say(f"wrote {self.out} in {wall:.1f} s")
-        return 0
-
-    def write(self, summary: dict, resolved, runs: list, values: dict | None = None) -> None:
-        """Write the reproducible results, the precision reached (if asked for) included."""
-        from sim.writer import write_results
-
-        if self.precision:
-            summary["precision"] = self.precision
-        write_results(self.out, summary, resolved, runs, self.version, values)
-
-    def header(self, what: str, seed: int) -> None:
-        self.say(f"gridgov {self.version}: {what}, seed {seed}, {self.engine.describe()}")
+    check_precision_options(args)
+    engine = DaskEngine(args.cluster) if args.cluster else LocalEngine(args.workers)  # may say no first
+    try:
+        folder = ResultsFolder(out, args.fresh)
+        remove_report(out)  # the report and figures of the results this run replaces
+        progress = Progress(False if args.quiet else None)
+        say = (lambda line: None) if args.quiet else progress.write
+        say(f"gridgov {__version__}: {what}, seed {plan.base.seed}, {engine.describe()}")
+        precision = Precision(args.precision, args.precision_metrics or list(PRECISION_METRICS),
+                              args.max_replications or MAX_REPLICATIONS) if args.precision else None
+        outcome = execute(plan, args.replications, folder, engine, records, precision, progress)
+    finally:
+        engine.close()
+    if outcome.reused:
+        say(f"  {outcome.reused} replication(s) were already in {out} and were reused")
+    if outcome.stopped:
+        print(f"gridgov: {outcome.stopped}; the {outcome.finished} finished replication(s) are saved in {out}; "
+              "run the same command again to finish the rest", file=sys.stderr)
+        return EXIT_INTERRUPTED if outcome.stopped == "interrupted" else EXIT_FAILURE
+    say(f"wrote {out} in {outcome.seconds:.1f} s")
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from analysis.compare import summary_head
     from sim import load_scenario
-    from sim.writer import merge_parquet
+    from sim.experiment import RunPlan
 
     scenario = load_scenario(args.scenario, args.sets, args.variant)
     if args.seed is not None:
         scenario = scenario.model_copy(update={"seed": args.seed})
-    variant = args.variant or "base"
-    session = Session(args, {variant: scenario}, args.out or default_out(scenario.name), args.records)
-    session.header(f"{scenario.name}, {args.replications} replication(s)", scenario.seed)
-    session.run()
-    reps = session.experiment.runs[variant]
-    if reps:
-        session.write(summary_head(scenario, reps), scenario, [(variant, scenario, reps)])
-        if args.records:
-            merge_parquet([r.records for r in reps], session.out / "issues.parquet")
-    return session.finish()
+    return experiment_run(args, RunPlan(scenario, args.variant or "base"), args.out or default_out(scenario.name),
+                          f"{scenario.name}, {args.replications} replication(s)", args.records)
 
 
 def comparison_scenarios(args: argparse.Namespace) -> dict:
     """The scenarios a ``compare`` runs, base first, all on one seed (common random numbers)."""
     from sim import ScenarioError, load_scenario, load_variants
-    from sim.loader import choose
+    from sim.scenario.loader import choose
 
     if len(args.scenarios) > 1:
         if args.variants:
@@ -404,20 +324,16 @@ def comparison_scenarios(args: argparse.Namespace) -> dict:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from analysis.compare import Comparison, summary_head
+    from sim.experiment import ComparePlan
 
     scenarios = comparison_scenarios(args)
-    base = scenarios["base"]
-    session = Session(args, scenarios, args.out or default_out(base.name, "-compare"))
-    session.header(f"compare {', '.join(scenarios)}; {args.replications} replication(s) each", base.seed)
-    session.run()
-    runs = {v: reps for v, reps in session.experiment.runs.items() if reps}
-    if runs.get("base"):
-        session.write({**summary_head(base, runs["base"]), **Comparison(scenarios, runs).summary()}, base,
-                      [(v, scenarios[v], reps) for v, reps in runs.items()])
-    status = session.finish()
+    out = args.out or default_out(scenarios["base"].name, "-compare")
+    status = experiment_run(args, ComparePlan(scenarios), out,
+                            f"compare {', '.join(scenarios)}; {args.replications} replication(s) each")
     if status == 0:
-        session.say(f"wrote {write_report(session.out, args.lang)} and its figures")
+        report = write_report(out, args.lang)
+        if not args.quiet:
+            print(f"wrote {report} and its figures", file=sys.stderr)
     return status
 
 
@@ -434,10 +350,9 @@ def write_report(folder: Path, lang: str) -> Path:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from analysis import sweep
-    from analysis.precision import check_metrics
     from sim import ScenarioError, load_scenario
-    from sim.writer import write_json, write_table
+    from sim.experiment import SweepPlan, sweep
+    from sim.experiment.precision import check_metrics
 
     base = load_scenario(args.scenario, args.sets)
     if args.seed is not None:
@@ -447,26 +362,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                             "metric of every point", None, "--metric")
     metrics = args.metrics or list(SENSITIVITY_METRICS)
     check_metrics(metrics, "--metric")
-    design = sweep.make_design(args.vary, args.ranges, args.design, args.points, base.seed)
-    scenarios = design.scenarios(base)
-    session = Session(args, scenarios, args.out or default_out(base.name, "-sweep"))
-    session.header(f"sweep of {', '.join(design.keys)} ({design.kind}, {len(scenarios)} points); "
-                   f"{args.replications} replication(s) each", base.seed)
-    session.run()
-    runs = {label: reps for label, reps in session.experiment.runs.items() if reps}
-    if runs:
-        counts = {len(reps) for reps in runs.values()}
-        complete = not session.stopped and len(runs) == len(scenarios) and len(counts) == 1
-        values = sweep.point_rows(design, scenarios)
-        summary = {"scenario": base.name, "replications": max(counts), "seed": base.seed,
-                   **sweep.summary(design, values, runs, metrics, base.seed, complete)}
-        session.write(summary, base, [(label, scenarios[label], reps) for label, reps in runs.items()], values)
-        if "sensitivity" in summary:
-            import pandas as pd
-
-            write_table(session.out / "sensitivity.csv", pd.DataFrame(summary["sensitivity"]))
-    write_json(session.out / "design.json", design.describe())
-    return session.finish()
+    plan = SweepPlan(sweep.make_design(args.vary, args.ranges, args.design, args.points, base.seed), base, metrics)
+    return experiment_run(args, plan, args.out or default_out(base.name, "-sweep"),
+                          f"sweep of {', '.join(plan.design.keys)} ({plan.design.kind}, {len(plan.scenarios)} "
+                          f"points); {args.replications} replication(s) each")
 
 
 def cmd_warmup(args: argparse.Namespace) -> int:
@@ -504,39 +403,6 @@ def cmd_warmup(args: argparse.Namespace) -> int:
 def default_out(name: str, suffix: str = "") -> Path:
     """results/<scenario name, made safe as a folder name><suffix>."""
     return Path("results") / ((re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or "scenario") + suffix)
-
-
-def prepare_out(out: Path, fresh: bool = False) -> None:
-    """Create the results folder, clearing the results an earlier run left there (its saved replications
-    stay, to be reused, unless ``fresh``)."""
-    from sim import ScenarioError
-
-    if out.exists() and not out.is_dir():
-        raise ScenarioError("is a file; --out must name a folder (it is created if missing)", out, "--out")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
-                            out, "--out") from None
-    for stale in RESULT_FILES:  # a reused folder must not mix this run with an earlier one
-        (out / stale).unlink(missing_ok=True)
-    remove_figures(out / "figures")
-    if fresh:
-        from sim.store import FOLDER
-
-        remove(out / FOLDER)
-
-
-def remove_figures(folder: Path) -> None:
-    """Delete the figures gridgov draws (the report's and Welch's plots), and the folder if that empties it;
-    anything else a user keeps there stays."""
-    from analysis.report import FIGURES
-
-    names = [f"{name}.{suffix}" for name, _plot, _applies in FIGURES for suffix in ("png", "svg")]
-    for path in [folder / name for name in names] + list(folder.glob("warmup-*.png")):
-        path.unlink(missing_ok=True)
-    if folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,10 +1,11 @@
-"""Statistics, comparisons, figures and reports built from results.
+"""Findings, figures, reports, narration, validation, calibration and the workshop, built from results.
 
-Nothing here runs SimPy: it works on the metrics and tables that ``sim``
-returns or writes to a results folder.
+Nothing here runs SimPy: it reads the results folders that ``sim.experiment``
+writes, and calls ``sim.experiment`` to run what it needs. ``compare`` and the
+interval statistics are ``sim.experiment``'s, offered here too (CONTRACT.md).
 """
 
-from .compare import Comparison, compare
-from .stats import mean_ci, summarise
+from sim.experiment.compare import Comparison, compare
+from sim.experiment.stats import mean_ci, summarise
 
 __all__ = ["Comparison", "compare", "mean_ci", "summarise"]

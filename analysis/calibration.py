@@ -23,11 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from sim import Scenario, load_variants
-from sim.engines import LocalEngine
-from sim.experiment import Experiment
-from sim.schema import LEVELS
-
-from .stats import mean_ci
+from sim.experiment import Experiment, LocalEngine
+from sim.experiment.stats import mean_ci
+from sim.scenario.durations import DAY
+from sim.scenario.schema import LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "beijing.yaml"
@@ -74,7 +73,7 @@ def sample(scenario: Scenario, month: dt.date) -> Scenario:
     hotline.update(agents=max(1, hotline["agents"] // SHARE), lines=max(1, hotline["lines"] // SHARE))
     start = (month - dt.timedelta(days=1)).replace(day=1)
     end = (month + dt.timedelta(days=32)).replace(day=1)
-    data.update(start_date=start.isoformat(), horizon=(end - start).days * 1440.0)
+    data.update(start_date=start.isoformat(), horizon=(end - start).days * DAY)
     return Scenario.model_validate(data)
 
 

@@ -25,17 +25,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from sim.durations import format_duration
+from sim.experiment.stats import mean_ci
+from sim.scenario.durations import DAY, HOUR, WEEK, format_duration
+from sim.scenario.schema import LEVELS
 
 from .results import Results
-from .stats import mean_ci
 from .style import (FIGSIZE, FONTSIZE, LEVEL_COLOURS, WARMUP_COLOUR, colour_ticks, house_style, new_figure, palette,
                     point, readable)
 from .text import Text, difference_unit
 
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate")
 DIFFERENCES = ("response_rate", "resolution_rate", "satisfaction_rate", "mean_resolve_h")
-LEVELS = ("A", "B", "C", "D")
 AGENTS = "hotline.agents"
 STATIONED_COLOUR, ON_CALL_COLOUR = "#2b8cbe", "#e6550d"
 
@@ -344,7 +344,7 @@ def _ecdfs(ax, results: Results, measure: str, totals: Optional[pd.Series] = Non
 def _duration_axis(ax, text: Text) -> None:
     """A log time axis from a minute to weeks, ticked in readable units, the share in percent."""
     ax.set_xscale("log")
-    ticks = [m for m in (1, 10, 60, 240, 1440, 7 * 1440, 30 * 1440) if m <= ax.get_xlim()[1] * 1.5]
+    ticks = [m for m in (1, 10, HOUR, 4 * HOUR, DAY, WEEK, 30 * DAY) if m <= ax.get_xlim()[1] * 1.5]
     ax.set_xticks(ticks)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda m, _pos: text.value(format_duration(m))))
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda _m, _pos: ""))

@@ -1,4 +1,4 @@
-"""Keep the metric reference table of ``docs/metrics.md`` in step with ``sim.metrics.DEFINITIONS``.
+"""Keep the metric reference table of ``docs/metrics.md`` in step with ``sim.observe.metrics.DEFINITIONS``.
 
 Regenerate with ``python -m analysis.metrics_doc``; a test checks it is current.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.metrics import DEFINITIONS
+from sim.observe.metrics import DEFINITIONS
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
 HEADER = "| metric | definition |\n|---|---|\n"

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sim.schema import LEVELS
+from sim.model.request import COMMUNITY_INTAKE
+from sim.scenario.durations import DAY
+from sim.scenario.schema import LEVELS
 
 from .text import DURATION_WORDS, Text
 
@@ -46,7 +48,6 @@ FINDERS = {
     "volunteer": ("A volunteer in {where} spots a problem of {what} and tells the grid worker.",
                   "{where}的志愿者发现{what}问题并告知网格员。"),
 }
-COMMUNITY_INTAKE = ("grid_worker", "group_chat", *FINDERS)  # the grid worker is there: response at once
 LEVEL_PLACES = {"A": ("the community", "社区"), "B": ("the street", "街道"), "C": ("the district", "区级"),
                 "D": ("the city", "市级")}
 TRIAGE = {
@@ -264,7 +265,7 @@ class Narrator:
         return ""
 
     def _clock(self, minute: float) -> str:
-        day, rest = divmod(int(minute), 1440)
+        day, rest = divmod(int(minute), int(DAY))
         return self("day", day=day + 1, clock=f"{rest // 60:02d}:{rest % 60:02d}")
 
     def _stamp(self, minute: float, sentence: str) -> str:
@@ -298,6 +299,6 @@ def header(result, shown: int, lang: str = "en") -> str:
     """The first line of a trace: what ran and how many requests there were."""
     text = Text(lang)
     return WORDS["header"][text.index].format(
-        scenario=result.scenario.name, seed=result.scenario.seed, days=round(result.scenario.horizon / 1440),
+        scenario=result.scenario.name, seed=result.scenario.seed, days=round(result.scenario.horizon / DAY),
         n=shown, total=len(result.issues))
 

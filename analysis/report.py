@@ -19,7 +19,7 @@ from typing import Optional
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.store import atomic_write
+from sim.experiment.store import atomic_write
 
 from . import figures
 from .findings import FINDING_METRICS, variant_findings
@@ -67,6 +67,19 @@ def write_figures(results: Results, lang: str = "en") -> list[tuple[str, Path]]:
         png, _svg = save(plot(results, lang=lang), results.folder / "figures", name)
         written.append((name, png))
     return written
+
+
+def remove_report(folder: Path) -> None:
+    """Delete the report and the figures gridgov draws in a results folder (the report's and Welch's plots),
+    and ``figures/`` if that empties it: they describe results a new run replaces. Anything else a user keeps
+    there stays."""
+    (folder / "report.html").unlink(missing_ok=True)
+    figures_folder = folder / "figures"
+    names = [f"{name}.{suffix}" for name, _plot, _applies in FIGURES for suffix in ("png", "svg")]
+    for path in [figures_folder / name for name in names] + list(figures_folder.glob("warmup-*.png")):
+        path.unlink(missing_ok=True)
+    if figures_folder.is_dir() and not any(figures_folder.iterdir()):
+        figures_folder.rmdir()
 
 
 def write_report(folder: Path, lang: str = "en") -> Path:

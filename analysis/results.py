@@ -16,13 +16,13 @@ from typing import Optional
 
 import pandas as pd
 
-from sim.durations import parse_duration
-from sim.errors import ScenarioError
-from sim.loader import load_scenario
-from sim.schema import Scenario
+from sim.experiment.folder import VARIANTS, variant_file
+from sim.observe.tables import TABLES
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
 
 REQUIRED = ("summary.json", "replications.csv", "scenario.resolved.yaml")
-TABLES = ("timeseries", "streets", "distributions", "departments", "grids")
 
 
 @dataclass
@@ -33,11 +33,7 @@ class Results:
     summary: dict
     scenario: Scenario
     replications: pd.DataFrame
-    timeseries: pd.DataFrame
-    streets: pd.DataFrame
-    distributions: pd.DataFrame
-    departments: pd.DataFrame
-    grids: pd.DataFrame
+    tables: dict[str, pd.DataFrame]  # every table of ``sim.observe.tables.TABLES``, empty when not written
     variants: list[str]
     provenance: dict
     swept: list[str]  # the keys a sweep varied (empty for run and compare)
@@ -67,24 +63,25 @@ class Results:
         recorded = self.summary.get("changes")
         return None if recorded is None else recorded.get(variant, {})
 
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"'Results' has no attribute or table '{name}'")
+
+    def scenario_of(self, variant: str) -> Scenario:
+        """The resolved scenario ``variant`` (or a sweep's point) ran, as the folder keeps it."""
+        path = self.folder / VARIANTS / variant_file(variant)
+        if not path.is_file():
+            raise ScenarioError(f"has no {VARIANTS}/{variant_file(variant)}: it was written before gridgov 0.7.0, "
+                                "which keeps every variant's resolved scenario; rerun the command that wrote it",
+                                self.folder, "DIR")
+        return load_scenario(path)
+
     def report_limit(self, variant: str) -> float:
         """The whistle report limit (minutes) ``variant``'s reports were judged on time against: its
         ``report_timeout``, or its ``reference_timeout`` when it has none."""
-        whistle = self.scenario.whistle
-        timeout = self._parameter(variant, "whistle.report_timeout", whistle.report_timeout)
-        return self._parameter(variant, "whistle.reference_timeout", whistle.reference_timeout) \
-            if timeout is None else timeout
-
-    def _parameter(self, variant: str, path: str, base: Optional[float]) -> Optional[float]:
-        """A duration parameter of a variant (a comparison's change, or a sweep point's column), else base's."""
-        change = (self.changes(variant) or {}).get(path)
-        if change is not None:
-            value = change["variant"]
-            return None if value in (None, "none") else parse_duration(value)
-        if path in self.swept:
-            value = self.replications.loc[self.replications["variant"] == variant, path].iloc[0]
-            return None if pd.isna(value) else float(value)
-        return base
+        return self.scenario_of(variant).whistle.on_time_limit
 
     def street_names(self) -> dict[int, str]:
         if self.streets.empty:
@@ -95,8 +92,8 @@ class Results:
 def load_results(folder: Path) -> Results:
     """Read a folder written by ``run``, ``compare`` or ``sweep``.
 
-    Missing optional tables (``timeseries.csv`` and the others of
-    ``TABLES``) load as empty DataFrames. Raises ScenarioError if the folder
+    Missing tables (those of ``sim.observe.tables.TABLES``) load as empty
+    DataFrames. Raises ScenarioError if the folder
     or one of ``REQUIRED`` is missing.
     """
     folder = Path(folder)
@@ -110,14 +107,14 @@ def load_results(folder: Path) -> Results:
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         replications = pd.read_csv(folder / "replications.csv")
-        tables = {name: _optional_csv(folder / f"{name}.csv", ["date"] if name == "timeseries" else None)
-                  for name in TABLES}
+        tables = {table.name: _optional_csv(folder / f"{table.name}.csv",
+                                            ["date"] if table.name == "timeseries" else None) for table in TABLES}
         design = _optional_json(folder / "design.json") or {}
         provenance = _optional_json(folder / "provenance.json") or {}
     except (ValueError, UnicodeDecodeError) as exc:   # a damaged or hand-edited file
         raise ScenarioError(f"has a file that cannot be read ({exc}); rerun the command that wrote this results "
                             "folder", folder, "DIR") from None
-    return Results(folder, summary, load_scenario(folder / "scenario.resolved.yaml"), replications, **tables,
+    return Results(folder, summary, load_scenario(folder / "scenario.resolved.yaml"), replications, tables,
                    variants=_variants(replications, summary), provenance=provenance,
                    swept=list(design.get("keys", [])))
 

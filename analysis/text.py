@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sim.durations import format_duration
+from sim.scenario.durations import format_duration
 
 LANGS = ("en", "zh")
 

@@ -86,7 +86,7 @@ def gridgov_scenario(flow: Flow, days: float, seed: int = 1):
     """The flow as a gridgov scenario: one community and one grid a street, its workers on duty around the
     clock with nothing else to do; every problem raised at once, dispatched and triaged rightly, needing A
     or C, closed there after the effort (no lead time, no escalation, no repeat); callers never redial."""
-    from sim.schema import Scenario
+    from sim.scenario.schema import Scenario
 
     households = 10_000  # per street; the rates are set per household to match
     total = households * flow.streets

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from sim import load_scenario
-from sim.replication import run_one
+from sim.experiment.replication import run_one
 
 
 def main() -> None:

@@ -183,9 +183,9 @@ HOW = """## How gridgov keeps close to SimPy
   reference counting frees every finished request; Python's collector found nothing, yet rescanned the whole
   live model more and more often as a big city filled up.
 - **Random numbers** come from NumPy in blocks and are handed out by a C-level `next`, not a Python method.
-- **An event queue split into hours** (`sim/environment.py`): SimPy's single heap holds only the current
+- **An event queue split into hours** (`sim/model/environment.py`): SimPy's single heap holds only the current
   hour's events; later ones wait in per-hour lists. Same order of events, so the same results bit for bit.
-- **Pools without events**: taking a free handler costs no SimPy event (`sim/pool.py`); problems' patrol,
+- **Pools without events**: taking a free handler costs no SimPy event (`sim/model/pool.py`); problems' patrol,
   home-visit and volunteer discoveries are computed when they appear, not simulated.
 - **Observation is counts, not logs**: the recorder keeps running sums and histograms, so memory does not grow
   with the horizon; per-request records are streamed to Parquet in chunks.

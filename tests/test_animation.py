@@ -1,6 +1,7 @@
 """The workshop's animated street: its timeline follows the trace and the records, and its page is small,
 offline and in both languages."""
 
+import inspect
 import json
 import math
 from collections import defaultdict
@@ -11,6 +12,7 @@ import pytest
 from analysis.workshop import animation
 from analysis.workshop.animation import LEVEL_PLACES, PLACES, animation_data, animation_html
 from sim import load_scenario, simulate
+from sim.model.observer import TRACE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,3 +170,14 @@ def test_a_hung_up_call_flashes_and_goes_home(wuchang):
     for request, minute in hung_up:
         assert [round(minute, 1), "abandoned"] in request["flashes"]
         assert _phase_at(request["phases"], minute)[1] == PLACES.index("grid")
+
+
+def test_every_step_of_the_trace_vocabulary_is_drawn_or_left_out_on_purpose():
+    """The animation reads the model's trace vocabulary (``sim.model.observer.TRACE``): each step moves or
+    flashes the problem, or is one it ignores by name, with the values the vocabulary gives it."""
+    journey = animation._Journey
+    for event, fields in TRACE.items():
+        handler = getattr(journey, "_" + event.replace("-", "_"), None)
+        assert handler is not None or event in journey.IGNORED, event
+        if handler is not None:
+            assert len(inspect.signature(handler).parameters) == 2 + len(fields), event  # self, minute, values

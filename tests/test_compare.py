@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.compare import compare, paired_difference, unpaired_interval
-from analysis.stats import variance
 from sim import load_scenario
+from sim.experiment.compare import compare, paired_difference, unpaired_interval
+from sim.experiment.stats import variance
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHING = ROOT / "scenarios" / "teaching_street.yaml"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analysis.designs import (
+from sim.experiment.designs import (
     Factor,
     factorial,
     latin_hypercube,
@@ -16,7 +16,7 @@ from analysis.designs import (
     sensitivity,
     sobol,
 )
-from sim.errors import ScenarioError
+from sim.scenario.errors import ScenarioError
 
 UNIT = [Factor("x1", 0.0, 1.0, False, False), Factor("x2", 0.0, 1.0, False, False)]
 MIXED = [Factor("grid.households", 300, 500, True, False),

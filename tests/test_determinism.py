@@ -2,9 +2,9 @@
 
 * The same scenario and seed give identical metrics and identical records;
   another seed or another replication gives other numbers.
-* Random streams are keyed by purpose (``sim/streams.py``), and everything
+* Random streams are keyed by purpose (``sim/model/streams.py``), and everything
   about a problem is drawn from its street's arrival stream when it appears
-  (``sim/demand.py``), so a policy variant that does not touch the
+  (``sim/model/demand.py``), so a policy variant that does not touch the
   organisation, the grids or the demand sees exactly the same problems.
 * Changing the grid size keeps the community sizes and the problems that
   appear; only the patrols (and hence which problems are found before a
@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from sim import Scenario, load_scenario, load_variants, simulate
-from sim.organisation import build_city, community_sizes
+from sim.model.organisation import build_city, community_sizes
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.stats import mean_ci
 from sim import load_scenario, simulate
+from sim.experiment.stats import mean_ci
 
 TEACHING = "scenarios/teaching_street.yaml"
 REPLICATIONS = 10

@@ -13,12 +13,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.precision import relative_half_width, replications_needed
-from analysis.stats import mean_ci
 from sim import ScenarioError, load_scenario, simulate
-from sim.engines import DaskEngine, LocalEngine
-from sim.experiment import Experiment
-from sim.store import Task
+from sim.experiment import DaskEngine, Experiment, LocalEngine
+from sim.experiment.precision import relative_half_width, replications_needed
+from sim.experiment.stats import mean_ci
+from sim.experiment.store import Task
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHING = ROOT / "scenarios" / "teaching_street.yaml"
@@ -144,7 +143,7 @@ def test_sweep_designs_give_the_stated_points(tmp_path, design, points):
 
 def test_sweep_points_share_random_numbers():
     """Common random numbers across a sweep: a parameter that does not touch the hotline leaves its calls alone."""
-    from analysis.sweep import make_design
+    from sim.experiment.sweep import make_design
 
     design = make_design(["whistle.report_timeout=30min,2h"], [], None, None, 1)
     scenarios = design.scenarios(load_scenario(TEACHING, ["horizon=5d"]))

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from analysis import figures, report, style
 from analysis.results import load_results
-from sim.errors import ScenarioError
+from sim.scenario.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = [plot for name, plot, _ in report.FIGURES if name != "agents"]

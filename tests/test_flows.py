@@ -1,4 +1,5 @@
-"""The observation of queues and levels (``sim.flows``, ``queues.csv``): exact bookkeeping, by hand and in runs."""
+"""The observation of queues and levels (``sim.observe.flows``, ``queues.csv``): exact bookkeeping, by hand and in
+runs."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import pytest
 import simpy
 
 from sim import load_scenario, simulate
-from sim.flows import STATIONS, Flow
-from sim.pool import Pool
+from sim.model.observer import STATIONS
+from sim.model.pool import Pool
+from sim.observe.flows import Flow
 
 
 def test_a_flow_tallies_arrivals_by_day_and_their_stays():

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim import load_scenario
-from sim.replication import run_one
-from sim.store import atomic_write
+from sim.experiment.replication import run_one
+from sim.experiment.store import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 SWEEP = ["sweep", "scenarios/teaching_street.yaml", "--vary", "grid.households=300,400,500",

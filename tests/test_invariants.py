@@ -33,10 +33,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import Scenario, load_scenario, simulate
-from sim.calendar import WorkCalendar
-from sim.demand import FOUND
-from sim.organisation import build_city
-from sim.recorder import RECORD_COLUMNS
+from sim.model.calendar import WorkCalendar
+from sim.model.organisation import build_city
+from sim.model.request import FOUND
+from sim.observe.recorder import RECORD_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "scenarios" / "teaching_street.yaml"

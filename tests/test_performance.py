@@ -17,9 +17,10 @@ import pytest
 import simpy
 
 from sim import load_variants
-from sim.environment import Environment
-from sim.model import Model
-from sim.streams import BLOCK, Stream
+from sim.model import Model, Setting
+from sim.model.environment import Environment
+from sim.model.streams import BLOCK, Stream
+from sim.observe import Recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,8 @@ def test_a_run_leaves_no_reference_cycles(path, horizon):
     """Every variant's run frees all it made by reference counting alone, which is why the cyclic collector
     may stay off while the model runs (``collector_paused``)."""
     for name, scenario in load_variants(ROOT / path, [f"horizon={horizon}", "warmup=0"]).items():
-        model = Model(scenario)
+        setting = Setting.of(scenario)
+        model = Model(setting, Recorder(setting))
         gc.collect()
         was_enabled = gc.isenabled()
         gc.disable()
@@ -44,7 +46,8 @@ def test_a_run_leaves_no_reference_cycles(path, horizon):
 def test_the_collector_is_back_on_after_a_run():
     scenario = load_variants(ROOT / "scenarios/teaching_street.yaml", ["horizon=1d"])["base"]
     assert gc.isenabled()
-    Model(scenario).run()
+    setting = Setting.of(scenario)
+    Model(setting, Recorder(setting)).run()
     assert gc.isenabled()
 
 

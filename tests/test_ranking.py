@@ -2,7 +2,7 @@
 
 import math
 
-from sim.ranking import bottom, choose_topics, rank, score
+from sim.model.ranking import bottom, choose_topics, rank, score
 
 
 def test_score_is_the_weighted_mean_of_the_three_rates():

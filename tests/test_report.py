@@ -15,11 +15,11 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 
 from analysis import report, text
-from analysis.compare import parameter_changes
 from analysis.findings import finding, variant_findings
 from analysis.results import load_results
 from analysis.style import cjk_font, draw
 from sim import load_variants
+from sim.experiment.compare import parameter_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import simpy
 
-from analysis.stats import mean_ci
 from sim import load_scenario, load_variants
-from sim.durations import format_duration, parse_duration
-from sim.organisation import build_city
-from sim.flows import Flow
-from sim.pool import Pool
-from sim.recorder import Histogram
-from sim.streams import Streams, seed_sequence
+from sim.experiment.stats import mean_ci
+from sim.model.organisation import build_city
+from sim.model.pool import Pool
+from sim.model.streams import Streams, seed_sequence
+from sim.observe.flows import Flow
+from sim.observe.recorder import Histogram
+from sim.scenario.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize("text, minutes", [
@@ -153,15 +153,15 @@ def test_overrides_merge_sections_but_replace_distributions_and_free_mappings(tm
 
 
 def test_home_visits_meet_the_yearly_coverage_target():
-    from sim.calendar import WorkCalendar
-    from sim.gridworker import GridWork
+    from sim.model.calendar import WorkCalendar
+    from sim.model.gridworker import GridWork
 
     for start in ("2019-01-05", "2019-01-07"):  # a Saturday, a Monday
         scenario = load_scenario("scenarios/teaching_street.yaml", sets=[f"start_date={start}"])
         city = build_city(scenario)
         shift = scenario.grid.shift
-        work = GridWork(scenario, city, WorkCalendar(shift.start, shift.end, shift.days,
-                                                     scenario.start_date.weekday()))
+        work = GridWork(scenario.grid, scenario.volunteers, city,
+                        WorkCalendar(shift.start, shift.end, shift.days, scenario.start_date.weekday()))
         street = city.streets[0]
         visited = sum(work.visit_finds(street.community_of(h), h, 0.0) < 365 * 1440 for h in range(street.households))
         assert visited / street.households >= scenario.grid.home_visit_target

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import math
 
-from sim.calendar import DAY
-from sim.engines import LocalEngine
-from sim.experiment import Experiment
-from sim.replication import Replication
-from sim.schema import Scenario
+from sim.experiment import Experiment, LocalEngine, Result
+from sim.scenario.durations import DAY
+from sim.scenario.schema import Scenario
 
 YEAR = 365 * DAY  # minutes: a rate per household and year is a rate per minute times this
 
@@ -26,6 +24,6 @@ def first_day(warmup: float) -> int:
     return math.ceil(warmup / DAY)
 
 
-def replicate(scenarios: dict[str, Scenario], replications: int, workers: int = 1) -> dict[str, list[Replication]]:
+def replicate(scenarios: dict[str, Scenario], replications: int, workers: int = 1) -> dict[str, list[Result]]:
     """Replications 0..R-1 of each named scenario (branch r of each one's seed tree)."""
     return Experiment(scenarios, LocalEngine(workers)).run(replications).runs

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import __version__, load_scenario
-from sim.store import source_hash
+from sim.experiment.store import source_hash
+from sim.scenario.durations import DAY
 
 from . import hotline, little, peer, published, replicate
 from .checks import Verdict, judge
@@ -55,7 +56,7 @@ def validate(workers: int) -> Validation:
     verdicts = judge(checks)
     provenance = [
         f"gridgov {__version__}, model code {source_hash()[:12]}; hotline cases {hotline.REPLICATIONS} replications",
-        f"each, Ciw and gridgov {peer.REPLICATIONS} each, {full.name} {FULL_REPLICATIONS} ({full.horizon / 1440:g} "
+        f"each, Ciw and gridgov {peer.REPLICATIONS} each, {full.name} {FULL_REPLICATIONS} ({full.horizon / DAY:g} "
         "days), calibration as stated there; replication r of every case uses branch r of its scenario's seed tree",
         "(Ciw: seed r).",
     ]

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from ..stats import mean_ci, welch
+from sim.experiment.stats import mean_ci, welch
 
 FAMILY = 0.95  # the chance that a correct simulator passes every equal-check
 LEVEL = 0.95

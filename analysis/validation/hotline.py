@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import load_variants
-from sim.distributions import Exponential
-from sim.organisation import build_city
-from sim.schema import Scenario
+from sim.experiment import organisation
+from sim.scenario.distributions import Exponential
+from sim.scenario.schema import Scenario
 
 from ..queueing import Queue, erlang_a, erlang_a_service_level, erlang_c, erlang_c_service_level
 from . import YEAR, first_day, replicate
@@ -55,7 +55,7 @@ class Hotline:
                 or h.redial_prob or len(set(d.daily_profile)) > 1 or len(set(d.weekly_profile)) > 1):
             raise ValueError(f"{scenario.name}: the hotline is not isolated (problems, online or uncovered "
                              "questions, redials, or a varying arrival rate)")
-        households = build_city(scenario).households
+        households = organisation(scenario)["households"]
         lam = households * c.per_household_per_year / YEAR
         return cls(lam, 1 / h.talk_time.mean, h.agents, 0.0 if h.patience is None else 1 / h.patience.mean,
                    h.service_level_threshold)

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.calendar import DAY
-from sim.flows import STATIONS
-from sim.schema import Scenario
+from sim.model.observer import STATIONS
+from sim.scenario.durations import DAY
+from sim.scenario.schema import Scenario
 
 from . import first_day
 from .checks import Check

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.scenario.durations import DAY
+
+
 @dataclass(frozen=True)
 class Network:
     """Parameters of the network (means in minutes)."""
@@ -31,8 +34,8 @@ class Network:
     grid_effort_mean: float = 3.0
     coordinators: int = 2
     district_effort_mean: float = 4.0
-    horizon: float = 5 * 1440.0     # simulated minutes per replication
-    warmup: float = 1440.0          # calls arriving before this are left out (whole days)
+    horizon: float = 5 * DAY       # simulated minutes per replication
+    warmup: float = DAY             # calls arriving before this are left out (whole days)
 
 
 # What each simulator reports for one replication, computed over the calls (or tickets) that reach a

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 
-from sim.calendar import DAY
-from sim.schema import Scenario
+from sim.scenario.durations import DAY
+from sim.scenario.schema import Scenario
 
 from . import YEAR, first_day, replicate
 from .checks import Check
@@ -42,7 +42,7 @@ def network_scenario(net: Network, seed: int = 6) -> Scenario:
                          "households_per_community": {"mean": HOUSEHOLDS, "cv": 0, "min": 1},
                          "street_centre_staff": net.centre_staff, "district_coordinators": net.coordinators},
         "grid": {"households": HOUSEHOLDS, "data_chores_share": 0, "patrol_households": 0, "home_visit_target": 0,
-                 "shift": {"start": 0, "end": 1440, "days": list(range(7))}},
+                 "shift": {"start": 0, "end": DAY, "days": list(range(7))}},
         "demand": {"problems_per_household_per_year": net.arrival_rate * YEAR / (HOUSEHOLDS * net.streets),
                    "raise_prob": 1, "raise_delay": 0, "daily_profile": [1] * 24, "weekly_profile": [1] * 7,
                    "channels": {"hotline": 1},

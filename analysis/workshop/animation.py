@@ -24,6 +24,8 @@ from typing import Optional
 
 import pandas as pd
 
+from sim.scenario.durations import DAY
+
 from ..figures import ON_CALL_COLOUR, STATIONED_COLOUR
 from ..style import cjk_font_face
 from ..text import Text
@@ -178,7 +180,7 @@ def page_words(data: dict, text: Text) -> dict:
 def _window_end(horizon: float, raised: pd.Series, days: Optional[float]) -> float:
     """The last minute shown: ``days`` (or the horizon, at most ``MAX_DAYS``), earlier if more than
     ``MAX_REQUESTS`` problems are raised by then."""
-    end = min(horizon, MAX_DAYS * 1440.0, math.inf if days is None else days * 1440.0)
+    end = min(horizon, MAX_DAYS * DAY, math.inf if days is None else days * DAY)
     if (raised < end).sum() > MAX_REQUESTS:
         end = float(raised.iloc[MAX_REQUESTS])
     return end
@@ -343,7 +345,7 @@ def _body(data: dict, words: dict) -> str:
     e = html.escape
     speeds = "".join(f'<option value="{s}"{" selected" if s == START_SPEED else ""}>'
                      f'{e(words["speed_option"].format(h=s))}</option>' for s in data["speeds"])
-    days = data["end"] / 1440
+    days = data["end"] / DAY
     legend = "".join(f'<span class="key"><i class="{_swatch(key)}" style="--c:{COLOURS[key]}"></i>'
                      f'{e(words["legend_" + key])}</span>' for key in LEGEND)
     return (f'<div id="gg-root">\n<div class="bar"><button id="gg-play" type="button">{e(words["pause"])}</button>\n'

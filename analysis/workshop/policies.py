@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sim.durations import format_duration
-from sim.organisation import build_city
-from sim.schema import Scenario
+from sim.experiment import organisation
+from sim.scenario.durations import DAY, format_duration
+from sim.scenario.schema import Scenario
 
 from .words import WORDS
 
@@ -110,9 +110,9 @@ def caveats(scenario: Scenario, shown: dict[str, Any], months: int) -> list[tupl
     """Why a lever cannot show in a run this short: (key of ``WORDS``, its values) for each."""
     notes = []
     if shown.get("topics.enabled") and not scenario.topics.enabled:
-        effect = 30 + scenario.topics.lag / 1440   # the first topic is chosen when month 1 ends
+        effect = 30 + scenario.topics.lag / DAY   # the first topic is chosen when month 1 ends
         if 30 * months <= effect:
-            notes.append(("topics_too_short", {"lag": round(scenario.topics.lag / 1440), "months": months,
+            notes.append(("topics_too_short", {"lag": round(scenario.topics.lag / DAY), "months": months,
                                                "need": int(effect // 30) + 1}))
     if shown.get("ranking.pressure.enabled") and not scenario.ranking.pressure.enabled and months == 1:
         notes.append(("pressure_too_short", {}))
@@ -123,12 +123,12 @@ def horizon_sets(scenario: Scenario, months: int) -> tuple[list[str], bool]:
     """Overrides for a run of ``months`` (30 days each), and whether the scenario's warm-up was dropped
     because the run is less than twice as long (a short workshop run then measures from day one)."""
     days = 30 * months
-    dropped = scenario.warmup > 0 and 2 * scenario.warmup > days * 1440
+    dropped = scenario.warmup > 0 and 2 * scenario.warmup > days * DAY
     return [f"horizon={days}d", *(["warmup=0"] if dropped else [])], dropped
 
 
 def estimated_seconds(scenario: Scenario, months: int, replications: int) -> float:
     """About how long a workshop run takes on one core, from the households simulated: base and policy
     ``replications`` times each, and the policy once more with its trace (for the animation and stories)."""
-    households = build_city(scenario).describe()["households"]
+    households = organisation(scenario)["households"]
     return (2 * replications + 1) * (SECONDS_PER_RUN + SECONDS_PER_HOUSEHOLD_DAY * households * 30 * months)

@@ -1,9 +1,10 @@
 """One workshop run: the chosen scenario against the participant's policy, with common random numbers.
 
-A run is what ``python run.py compare`` does for a base and one variant,
-written to a results folder of its own (so the report can be rebuilt and
-downloaded, and one participant's runs never mix with another's), plus one
-traced replication of the policy for the animation and the stories.
+A run is what ``python run.py compare`` does for a base and one variant
+(``sim.experiment.execute`` with a ``ComparePlan``), written to a results
+folder of its own (so the report can be rebuilt and downloaded, and one
+participant's runs never mix with another's), plus one traced replication of
+the policy for the animation and the stories.
 """
 
 from __future__ import annotations
@@ -15,13 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim import ScenarioError, __version__, load_scenario, simulate
-from sim.loader import with_sets
-from sim.result import Result
-from sim.schema import Scenario
-from sim.writer import write_results
+from sim import ScenarioError, load_scenario, simulate
+from sim.experiment import ComparePlan, Result, ResultsFolder, execute
+from sim.scenario.loader import with_sets
+from sim.scenario.schema import Scenario
 
-from ..compare import compare, summary_head
 from ..results import Results, load_results
 from . import policies
 from .words import WORDS
@@ -87,11 +86,8 @@ def run(scenario_file: str, shown: dict, months: int, replications: int, lang: s
     base, sets, _seconds = check(scenario_file, shown, months, replications, lang)
     length, dropped = policies.horizon_sets(base, months)
     scenarios = {"base": derive(base, length), POLICY[lang]: derive(base, length + sets)}
-    comparison = compare(scenarios, replications)   # one process: the app runs several runs side by side
     folder = Path(tempfile.mkdtemp(prefix="run-", dir=_root()))
-    runs = comparison.runs
-    write_results(folder, {**summary_head(scenarios["base"], runs["base"]), **comparison.summary()},
-                  scenarios["base"], [(v, scenarios[v], reps) for v, reps in runs.items()], __version__)
+    execute(ComparePlan(scenarios), replications, ResultsFolder(folder))  # one process: runs go side by side
     traced = simulate(scenarios[POLICY[lang]], replication=0, records=True, trace=True)
     return Run(number, scenario_file, months, replications, sets, POLICY[lang], load_results(folder),
                traced, time.perf_counter() - clock, dropped, policies.caveats(base, shown, months))

@@ -1,0 +1,179 @@
+"""Running an experiment into a results folder: the one way ``run``, ``compare``, ``sweep`` and the workshop do it.
+
+A plan says what to run (named scenarios) and how to summarise what finished:
+``RunPlan`` one scenario, ``ComparePlan`` a base and its variants with paired
+differences, ``SweepPlan`` the points of a design with sensitivity indices.
+``execute`` runs the plan's replications on an engine (to a precision, if
+asked), saving each to the folder's store as it finishes; if it stops part
+way (Ctrl-C, a worker or the cluster lost) it keeps what finished and says
+why. It then writes the folder from what finished, and its manifest and
+provenance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any, Optional, Protocol
+
+import pandas as pd
+
+from sim.scenario.schema import Scenario
+
+from . import sweep
+from .compare import Comparison, summary_head
+from .engines import EngineLost, LocalEngine
+from .experiment import Experiment
+from .folder import ResultsFolder
+from .precision import Precision, run_until_precise
+from .progress import Progress
+from .simulate import Result
+from .store import Task
+
+Runs = dict[str, list[Result]]  # each variant's finished replications, in replication order
+
+
+class Plan(Protocol):
+    """What an experiment runs and how its results are summarised."""
+
+    scenarios: dict[str, Scenario]  # by variant name, the base first
+    base: Scenario  # written as scenario.resolved.yaml
+    values: Optional[dict[str, dict]]  # per variant, parameter values written as columns of the tables
+
+    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
+        """``summary.json`` from the variants that finished replications (``complete``: the run was not cut
+        short); None when there is nothing to write."""
+
+    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
+        """Files of this kind of experiment besides the results."""
+
+
+@dataclass
+class RunPlan:
+    """``run``: replications of one scenario, named by its variant."""
+
+    base: Scenario
+    variant: str = "base"
+    values = None
+
+    @property
+    def scenarios(self) -> dict[str, Scenario]:
+        return {self.variant: self.base}
+
+    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
+        reps = runs.get(self.variant)
+        return summary_head(self.base, reps) if reps else None
+
+    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
+        pass
+
+
+@dataclass
+class ComparePlan:
+    """``compare``: a base and its variants under common random numbers, with paired differences."""
+
+    scenarios: dict[str, Scenario]
+    values = None
+
+    @property
+    def base(self) -> Scenario:
+        return self.scenarios["base"]
+
+    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
+        if not runs.get("base"):
+            return None
+        return {**summary_head(self.base, runs["base"]), **Comparison(self.scenarios, runs).summary()}
+
+    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
+        pass
+
+
+@dataclass
+class SweepPlan:
+    """``sweep``: the points of a design, each the base with some parameters set, and the sensitivity of
+    ``metrics`` to them once every point has the same replications."""
+
+    design: sweep.Design
+    base: Scenario
+    metrics: list[str]
+    scenarios: dict[str, Scenario] = field(init=False)
+    values: dict[str, dict] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scenarios = self.design.scenarios(self.base)
+        self.values = sweep.point_rows(self.design, self.scenarios)
+
+    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
+        if not runs:
+            return None
+        counts = {len(reps) for reps in runs.values()}
+        complete = complete and len(runs) == len(self.scenarios) and len(counts) == 1
+        return {"scenario": self.base.name, "replications": max(counts), "seed": self.base.seed,
+                **sweep.summary(self.design, self.values, runs, self.metrics, self.base.seed, complete)}
+
+    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
+        if summary is not None and "sensitivity" in summary:
+            folder.write_table("sensitivity.csv", pd.DataFrame(summary["sensitivity"]))
+        folder.write_json("design.json", self.design.describe())
+
+
+@dataclass
+class Outcome:
+    """What ``execute`` did: the variants' finished replications, the summary written (None if nothing
+    finished), the precision reached, why it stopped early ("" if it did not: ``interrupted``, or
+    ``stopped: ...`` when the workers were lost), replications reused from the store, and seconds taken."""
+
+    folder: ResultsFolder
+    runs: Runs
+    summary: Optional[dict[str, Any]]
+    precision: Optional[dict[str, Any]]
+    stopped: str
+    reused: int
+    seconds: float
+    finished: int
+
+
+def execute(plan: Plan, replications: int, folder: ResultsFolder, engine=None, records: bool = False,
+            precision: Optional[Precision] = None, progress: Optional[Progress] = None) -> Outcome:
+    """Run ``replications`` of each of the plan's scenarios (or, with ``precision``, as many as it takes) on
+    ``engine`` (default: this process), resuming from the folder's store, and write the folder. ``records``
+    also writes every request's record (``issues.parquet``)."""
+    engine = engine or LocalEngine()
+    progress = progress or Progress(enabled=False)
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    clock = time.perf_counter()
+    reused = 0
+
+    def done(task: Task, rep: Result, resumed: bool) -> None:
+        nonlocal reused
+        reused += resumed
+        if not resumed:
+            progress.done(task)
+
+    experiment = Experiment(plan.scenarios, engine, folder.store, records, done, progress.plan,
+                            progress.tick if progress.enabled else None)
+    reached, stopped = None, ""
+    try:
+        if precision:
+            reached = run_until_precise(experiment, replications, precision)
+        else:
+            experiment.run(replications)
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    except EngineLost as exc:  # a worker killed, a cluster lost: keep what finished, say what happened
+        stopped = f"stopped: {exc}"
+    finally:
+        progress.close()
+    runs = {variant: reps for variant, reps in experiment.runs.items() if reps}
+    summary = plan.summary(runs, not stopped)
+    if summary is not None:
+        if reached:
+            summary["precision"] = reached
+        folder.write(summary, plan.base, [(v, plan.scenarios[v], reps) for v, reps in runs.items()], plan.values,
+                     records)
+    plan.extras(folder, summary)
+    finished = experiment.finished()
+    seconds = time.perf_counter() - clock
+    folder.finish(finished, seconds, engine.describe(), started, reused)
+    return Outcome(folder, runs, summary, reached, stopped, reused, seconds, len(finished))

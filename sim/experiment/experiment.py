@@ -1,0 +1,77 @@
+"""An experiment: replications of named scenarios (a run, a comparison, a sweep's points).
+
+Replication ``r`` of every scenario uses branch ``r`` of the seed tree, so
+all the scenarios of an experiment see the same problems (common random
+numbers). An engine runs what is missing; each replication is saved to the
+store as it finishes, and one already in the store is loaded instead of run,
+so an interrupted experiment resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import Scenario
+
+from .engines import LocalEngine
+from .simulate import Result
+from .store import Store, Task, source_hash
+
+
+class Experiment:
+    """Replications of each named scenario, kept by replication number as they finish."""
+
+    def __init__(self, scenarios: dict[str, Scenario], engine=None, store: Optional[Store] = None,
+                 records: bool = False,
+                 on_done: Callable[[Task, Result, bool], None] = lambda task, rep, resumed: None,
+                 on_plan: Callable[[list[Task]], None] = lambda tasks: None,
+                 on_tick: Optional[Callable[[Task, int], None]] = None):
+        self.scenarios = scenarios
+        self.engine = engine or LocalEngine()
+        self.store = store
+        self.records = records
+        self.on_done, self.on_plan, self.on_tick = on_done, on_plan, on_tick
+        self.done: dict[str, dict[int, Result]] = {name: {} for name in scenarios}
+        self.tasks: dict[tuple[str, int], Task] = {}
+
+    def run(self, replications: int) -> "Experiment":
+        """Make sure replications 0..R-1 of every scenario are done: load the saved ones, run the rest."""
+        wanted = [Task(name, scenario, r) for r in range(replications) for name, scenario in self.scenarios.items()
+                  if r not in self.done[name]]
+        todo = []
+        for task in wanted:
+            saved = self.store.load(task, self.records) if self.store else None
+            if saved is None:
+                todo.append(task)
+            else:
+                self._keep(task, saved, resumed=True)
+        self.on_plan(todo)
+        jobs = [(task, self.store.records_path(task) if self.records and self.store else None) for task in todo]
+
+        def finished(index: int, rep: Result) -> None:
+            if rep.code != source_hash():
+                raise ScenarioError(f"a worker runs other gridgov code (source hash {rep.code[:12]}, here "
+                                    f"{source_hash()[:12]}): install this very version on every worker",
+                                    None, "--cluster")
+            if self.store:
+                self.store.save(todo[index], rep)
+            self._keep(todo[index], rep, resumed=False)
+
+        tick = (lambda index, day: self.on_tick(todo[index], day)) if self.on_tick else None
+        self.engine.run(jobs, finished, tick)
+        return self
+
+    def _keep(self, task: Task, rep: Result, resumed: bool) -> None:
+        self.done[task.variant][task.replication] = rep
+        self.tasks[task.variant, task.replication] = task
+        self.on_done(task, rep, resumed)
+
+    @property
+    def runs(self) -> dict[str, list[Result]]:
+        """Each scenario's finished replications, in replication order."""
+        return {name: [reps[r] for r in sorted(reps)] for name, reps in self.done.items()}
+
+    def finished(self) -> list[tuple[Task, Result]]:
+        """Every finished task, scenario by scenario in the experiment's order, then by replication."""
+        return [(self.tasks[name, r], reps[r]) for name, reps in self.done.items() for r in sorted(reps)]

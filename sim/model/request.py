@@ -1,0 +1,85 @@
+"""A request: one resident's problem or question on its way through the system.
+
+One object per request, with slots, holding only what the mechanisms, the
+observer and the optional records need. Times are simulation minutes;
+``NAN`` means "has not happened". The model sets every field itself, in the
+mechanism that causes it; observers only read them.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+NAN = float("nan")
+
+PROBLEM, CONSULTATION = "problem", "consultation"
+
+# how a problem enters besides the channels a resident raises it by (``sim.scenario.schema.CHANNELS``): found
+# before any complaint (proactive governance, MODEL.md 2.2)
+FOUND = ("patrol", "home_visit", "volunteer")
+# channels whose requests start in the community: the grid worker takes the matter in hand at once, which opens
+# the ticket and is its response (MODEL.md 2.5)
+COMMUNITY_INTAKE = ("grid_worker", "group_chat", *FOUND)
+
+# the chance outcomes each problem draws for itself when it appears (indices into Request.fate), so that two
+# variants decide them alike: common random numbers beyond the problem's own attributes
+FATES = ("dispatch", "community_triage", "street_triage", "solve", "game", "reach", "satisfy", "repeat")
+DISPATCH, COMMUNITY_TRIAGE, STREET_TRIAGE, SOLVE, GAME, REACH, SATISFY, REPEAT = range(len(FATES))
+COVERED = 0  # a consultation's one draw: is it in the knowledge base?
+
+# how a request's life ended (or ``OPEN`` at the horizon)
+CLOSED, ANSWERED, CALLBACK, LOST, OPEN = "closed", "answered", "callback", "lost", "open"
+
+
+class Request:
+    """A problem or consultation raised (or found) in one grid."""
+
+    __slots__ = (
+        "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel",
+        "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
+        "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
+        "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk", "fate",
+    )
+
+    def __init__(self, rid: int, kind: str, street: int, community: int, grid: int, category: int,
+                 needed: int, urgency: int, channel: str, appeared: float, repeat: int = 0):
+        self.id = rid
+        self.kind = kind
+        self.street, self.community, self.grid = street, community, grid
+        self.category, self.needed, self.urgency, self.channel = category, needed, urgency, channel
+        self.repeat = repeat
+        self.proactive = False
+        self.appeared = appeared
+        self.raised = self.ticket = self.response = self.closed = self.evaluated = NAN
+        self.attempts = 0
+        self.wait = 0.0
+        self.misdispatched = False
+        self.bounces = 0
+        self.path = ""
+        self.whistle = ""
+        self.reports = self.late_reports = self.idle_reports = 0
+        self.solved = False
+        self.gamed = False  # closed unsolved but reported solved under ranking pressure
+        self.satisfied = None
+        self.outcome = OPEN
+        self.patience: float | None = None  # the first call's patience and talk time, drawn when it appears
+        self.talk: float | None = None
+        self.fate: list[float] = []  # the request's own uniforms for its chance outcomes, see FATES
+
+    def respond(self, now: float) -> bool:
+        """Contact the resident at ``now``; True if this is the response, the first contact (later contacts
+        are not responses)."""
+        if self.response == self.response:  # not NaN: contacted before
+            return False
+        self.response = now
+        return True
+
+
+class Ids:
+    """Request numbers in the order requests are created (deterministic)."""
+
+    def __init__(self):
+        self._next = itertools.count()
+
+    def __call__(self) -> int:
+        return next(self._next)
