@@ -23,8 +23,9 @@ from pathlib import Path
 
 EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED = 2, 1, 130
 LANGS = ("en", "zh")  # analysis.text.LANGS, spelled out so that building the parser imports nothing
-PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")  # sim.experiment.precision's
-MAX_REPLICATIONS = 100  # (spelled out here too, so that building the parser imports nothing)
+# sim.experiment.precision's METRICS and CAP, spelled out so that building the parser imports nothing
+PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
+MAX_REPLICATIONS = 100
 SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", "mean_resolve_h",
                        "hotline_mean_wait_min", "whistle_on_time_rate")
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
@@ -262,7 +263,9 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
     exit status."""
     from analysis.report import remove_report
     from sim import __version__
-    from sim.experiment import DaskEngine, LocalEngine, Precision, ResultsFolder, execute
+    from sim.experiment import DaskEngine, LocalEngine, ResultsFolder
+    from sim.experiment.execute import execute
+    from sim.experiment.precision import Precision
     from sim.experiment.progress import Progress
 
     check_precision_options(args)
@@ -290,7 +293,7 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim import load_scenario
-    from sim.experiment import RunPlan
+    from sim.experiment.execute import RunPlan
 
     scenario = load_scenario(args.scenario, args.sets, args.variant)
     if args.seed is not None:
@@ -324,7 +327,7 @@ def comparison_scenarios(args: argparse.Namespace) -> dict:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from sim.experiment import ComparePlan
+    from sim.experiment.compare import ComparePlan
 
     scenarios = comparison_scenarios(args)
     out = args.out or default_out(scenarios["base"].name, "-compare")
@@ -351,8 +354,8 @@ def write_report(folder: Path, lang: str) -> Path:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim import ScenarioError, load_scenario
-    from sim.experiment import SweepPlan, sweep
     from sim.experiment.precision import check_metrics
+    from sim.experiment.sweep import SweepPlan, make_design
 
     base = load_scenario(args.scenario, args.sets)
     if args.seed is not None:
@@ -362,7 +365,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                             "metric of every point", None, "--metric")
     metrics = args.metrics or list(SENSITIVITY_METRICS)
     check_metrics(metrics, "--metric")
-    plan = SweepPlan(sweep.make_design(args.vary, args.ranges, args.design, args.points, base.seed), base, metrics)
+    plan = SweepPlan(make_design(args.vary, args.ranges, args.design, args.points, base.seed), base, metrics)
     return experiment_run(args, plan, args.out or default_out(base.name, "-sweep"),
                           f"sweep of {', '.join(plan.design.keys)} ({plan.design.kind}, {len(plan.scenarios)} "
                           f"points); {args.replications} replication(s) each")

@@ -70,13 +70,16 @@ class Results:
         raise AttributeError(f"'Results' has no attribute or table '{name}'")
 
     def scenario_of(self, variant: str) -> Scenario:
-        """The resolved scenario ``variant`` (or a sweep's point) ran, as the folder keeps it."""
+        """The resolved scenario ``variant`` (or a sweep's point) ran, as the folder keeps it. A folder written
+        before 0.7.0 kept only the base's, which serves a run of one variant."""
         path = self.folder / VARIANTS / variant_file(variant)
-        if not path.is_file():
-            raise ScenarioError(f"has no {VARIANTS}/{variant_file(variant)}: it was written before gridgov 0.7.0, "
-                                "which keeps every variant's resolved scenario; rerun the command that wrote it",
-                                self.folder, "DIR")
-        return load_scenario(path)
+        if path.is_file():
+            return load_scenario(path)
+        if not (self.folder / VARIANTS).is_dir() and self.variants == [variant]:
+            return self.scenario
+        raise ScenarioError(f"has no {VARIANTS}/{variant_file(variant)}: it was written before gridgov 0.7.0, which "
+                            "keeps every variant's resolved scenario; rerun the command that wrote it", self.folder,
+                            "DIR")
 
     def report_limit(self, variant: str) -> float:
         """The whistle report limit (minutes) ``variant``'s reports were judged on time against: its

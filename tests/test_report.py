@@ -248,6 +248,25 @@ def test_whistle_limit_is_each_variants_own(folder, tmp_path):
     assert load_results(tmp_path / "out").report_limit("no-limit") == 45
 
 
+def test_every_variant_keeps_its_resolved_scenario(folder, tmp_path):
+    """The folder holds each variant's scenario as it ran; a folder written before they were kept still
+    reports a single run (from its base), and refuses a comparison with a clear message."""
+    results = load_results(folder)
+    assert sorted(p.name for p in (folder / "variants").iterdir()) == sorted(f"{v}.yaml" for v in results.variants)
+    assert results.scenario_of("whistle-2h").whistle.report_timeout == 120
+    assert results.scenario_of("base") == results.scenario
+    old = tmp_path / "old"
+    shutil.copytree(folder, old)
+    shutil.rmtree(old / "variants")
+    done = _run("report", str(old))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "rerun the command" in done.stderr
+    single = tmp_path / "single"
+    done = _run("run", "scenarios/teaching_street.yaml", "--set", "horizon=2d", "--out", str(single), "--quiet")
+    assert done.returncode == 0, done.stderr
+    shutil.rmtree(single / "variants")
+    assert _run("report", str(single)).returncode == 0
+
+
 def test_a_horizon_too_short_for_any_rating_still_reports(tmp_path):
     done = _run("compare", "scenarios/teaching_street.yaml", "--set", "horizon=12h", "-r", "2", "--variant",
                 "grid-300", "--out", str(tmp_path), "--quiet")
@@ -269,6 +288,13 @@ def test_the_command_line_offers_the_languages_the_text_has():
     import run
 
     assert run.LANGS == text.LANGS
+
+
+def test_the_command_line_states_the_precision_defaults_of_the_procedure():
+    import run
+    from sim.experiment import precision
+
+    assert run.PRECISION_METRICS == precision.METRICS and run.MAX_REPLICATIONS == precision.CAP
 
 
 @pytest.mark.parametrize("name", ["base", "teaching-street"])

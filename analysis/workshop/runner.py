@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import ScenarioError, load_scenario, simulate
-from sim.experiment import ComparePlan, Result, ResultsFolder, execute
+from sim.experiment import Result, ResultsFolder
+from sim.experiment.compare import ComparePlan
+from sim.experiment.execute import execute
 from sim.scenario.loader import with_sets
 from sim.scenario.schema import Scenario
 

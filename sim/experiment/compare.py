@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from sim.scenario.schema import Scenario
 
 from .engines import LocalEngine
+from .execute import Runs, summary_head
 from .experiment import Experiment
-from .simulate import Result
+from .folder import ResultsFolder
+from .replication import Result
 from .stats import mean_ci, summarise, welch
 
 BASE = "base"
@@ -100,12 +102,26 @@ class Comparison:
                 "changes": {v: parameter_changes(self.scenarios[BASE], self.scenarios[v]) for v in runs if v != BASE}}
 
 
-def summary_head(scenario: Scenario, reps: list[Result]) -> dict:
-    """The part of ``summary.json`` every run has: what ran, and each metric's 95% interval."""
-    return {"scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
-            "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
-
-
 def compare(scenarios: dict[str, Scenario], replications: int, workers: int = 1) -> Comparison:
     """Run every variant (the first is the base) with the same replications; see ``Comparison``."""
     return Comparison(scenarios).run(replications, workers)
+
+
+@dataclass
+class ComparePlan:
+    """``compare``: a base and its variants under common random numbers, with paired differences."""
+
+    scenarios: dict[str, Scenario]
+    values = None
+
+    @property
+    def base(self) -> Scenario:
+        return self.scenarios["base"]
+
+    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
+        if not runs.get("base"):
+            return None
+        return {**summary_head(self.base, runs["base"]), **Comparison(self.scenarios, runs).summary()}
+
+    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
+        pass

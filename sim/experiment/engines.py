@@ -17,8 +17,7 @@ from typing import Callable, Optional
 
 from sim.scenario.errors import ScenarioError
 
-from .replication import run_one
-from .simulate import Result
+from .replication import Result, run_one
 from .store import Task
 
 Job = tuple[Task, Optional[Path]]  # a task and where its records go (None: no records)

@@ -1,8 +1,9 @@
 """Running an experiment into a results folder: the one way ``run``, ``compare``, ``sweep`` and the workshop do it.
 
 A plan says what to run (named scenarios) and how to summarise what finished:
-``RunPlan`` one scenario, ``ComparePlan`` a base and its variants with paired
-differences, ``SweepPlan`` the points of a design with sensitivity indices.
+``RunPlan`` here one scenario, ``compare.ComparePlan`` a base and its variants
+with paired differences, ``sweep.SweepPlan`` the points of a design with
+sensitivity indices.
 ``execute`` runs the plan's replications on an engine (to a precision, if
 asked), saving each to the folder's store as it finishes; if it stops part
 way (Ctrl-C, a worker or the cluster lost) it keeps what finished and says
@@ -14,21 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional, Protocol
-
-import pandas as pd
 
 from sim.scenario.schema import Scenario
 
-from . import sweep
-from .compare import Comparison, summary_head
 from .engines import EngineLost, LocalEngine
 from .experiment import Experiment
 from .folder import ResultsFolder
 from .precision import Precision, run_until_precise
 from .progress import Progress
-from .simulate import Result
+from .replication import Result
+from .stats import summarise
 from .store import Task
 
 Runs = dict[str, list[Result]]  # each variant's finished replications, in replication order
@@ -49,6 +47,12 @@ class Plan(Protocol):
         """Files of this kind of experiment besides the results."""
 
 
+def summary_head(scenario: Scenario, reps: list[Result]) -> dict:
+    """The part of ``summary.json`` every run has: what ran, and each metric's 95% interval."""
+    return {"scenario": scenario.name, "replications": len(reps), "seed": scenario.seed,
+            "metrics": summarise([r.metrics for r in reps], reps[0].metrics)}
+
+
 @dataclass
 class RunPlan:
     """``run``: replications of one scenario, named by its variant."""
@@ -67,55 +71,6 @@ class RunPlan:
 
     def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
         pass
-
-
-@dataclass
-class ComparePlan:
-    """``compare``: a base and its variants under common random numbers, with paired differences."""
-
-    scenarios: dict[str, Scenario]
-    values = None
-
-    @property
-    def base(self) -> Scenario:
-        return self.scenarios["base"]
-
-    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
-        if not runs.get("base"):
-            return None
-        return {**summary_head(self.base, runs["base"]), **Comparison(self.scenarios, runs).summary()}
-
-    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
-        pass
-
-
-@dataclass
-class SweepPlan:
-    """``sweep``: the points of a design, each the base with some parameters set, and the sensitivity of
-    ``metrics`` to them once every point has the same replications."""
-
-    design: sweep.Design
-    base: Scenario
-    metrics: list[str]
-    scenarios: dict[str, Scenario] = field(init=False)
-    values: dict[str, dict] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.scenarios = self.design.scenarios(self.base)
-        self.values = sweep.point_rows(self.design, self.scenarios)
-
-    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
-        if not runs:
-            return None
-        counts = {len(reps) for reps in runs.values()}
-        complete = complete and len(runs) == len(self.scenarios) and len(counts) == 1
-        return {"scenario": self.base.name, "replications": max(counts), "seed": self.base.seed,
-                **sweep.summary(self.design, self.values, runs, self.metrics, self.base.seed, complete)}
-
-    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
-        if summary is not None and "sensitivity" in summary:
-            folder.write_table("sensitivity.csv", pd.DataFrame(summary["sensitivity"]))
-        folder.write_json("design.json", self.design.describe())
 
 
 @dataclass

@@ -15,7 +15,7 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 from .engines import LocalEngine
-from .simulate import Result
+from .replication import Result
 from .store import Store, Task, source_hash
 
 

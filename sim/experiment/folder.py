@@ -20,9 +20,10 @@ from sim.observe.tables import TABLES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
-from .simulate import Result
+from .records import merge_parquet
+from .replication import Result
 from .store import FOLDER, Store, Task, atomic_write
-from .writer import Runs, merge_parquet, provenance, resolved_yaml, write_json, write_table, write_tables
+from .writer import Finished, provenance, resolved_yaml, write_json, write_table, write_tables
 
 VARIANTS = "variants"  # every variant's resolved scenario, one file each
 FILES = ("summary.json", "replications.csv", *(f"{table.name}.csv" for table in TABLES), "scenario.resolved.yaml",
@@ -58,7 +59,7 @@ class ResultsFolder:
         self.path = path
         self.store = Store(path, __version__)
 
-    def write(self, summary: dict[str, Any], base: Scenario, runs: Runs, values: Optional[dict[str, dict]] = None,
+    def write(self, summary: dict[str, Any], base: Scenario, runs: Finished, values: Optional[dict[str, dict]] = None,
               records: bool = False) -> None:
         """Write the reproducible results: the base and every variant resolved, the summary, the tables of
         (variant, scenario, finished replications) ``runs`` (``values``: a sweep point's parameter values, as

@@ -10,14 +10,18 @@ for pandas; sampled designs also get sensitivity indices.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
+
+import pandas as pd
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import with_sets
 from sim.scenario.schema import Scenario
 
 from . import designs
-from .simulate import Result
+from .execute import Runs
+from .folder import ResultsFolder
+from .replication import Result
 from .stats import summarise
 
 DEFAULT_POINTS = {"lhs": 20, "sobol": 16, "morris": 10}
@@ -101,7 +105,7 @@ def resolved(data: dict, key: str):
     return data
 
 
-def summary(design: Design, values: dict[str, dict], runs: dict[str, list[Result]], metrics: list[str],
+def summarise_points(design: Design, values: dict[str, dict], runs: dict[str, list[Result]], metrics: list[str],
             seed: int, complete: bool) -> dict:
     """Each point's ``values`` (from ``point_rows``) and metric intervals; for sampled designs, the sensitivity
     of ``metrics`` once the sweep is ``complete`` (every point run with the same replications, so that they
@@ -117,3 +121,32 @@ def summary(design: Design, values: dict[str, dict], runs: dict[str, list[Result
                        for label in design.labels] for m in metrics}
         out["sensitivity"] = designs.sensitivity(design.kind, design.factors, design.points, outputs, seed)
     return out
+
+
+@dataclass
+class SweepPlan:
+    """``sweep``: the points of a design, each the base with some parameters set, and the sensitivity of
+    ``metrics`` to them once every point has the same replications."""
+
+    design: Design
+    base: Scenario
+    metrics: list[str]
+    scenarios: dict[str, Scenario] = field(init=False)
+    values: dict[str, dict] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scenarios = self.design.scenarios(self.base)
+        self.values = point_rows(self.design, self.scenarios)
+
+    def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
+        if not runs:
+            return None
+        counts = {len(reps) for reps in runs.values()}
+        complete = complete and len(runs) == len(self.scenarios) and len(counts) == 1
+        return {"scenario": self.base.name, "replications": max(counts), "seed": self.base.seed,
+                **summarise_points(self.design, self.values, runs, self.metrics, self.base.seed, complete)}
+
+    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
+        if summary is not None and "sensitivity" in summary:
+            folder.write_table("sensitivity.csv", pd.DataFrame(summary["sensitivity"]))
+        folder.write_json("design.json", self.design.describe())

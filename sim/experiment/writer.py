@@ -1,8 +1,8 @@
-"""Writing results: CSV tables, JSON, resolved scenarios, per-request records in Parquet.
+"""Writing results: CSV tables, JSON, resolved scenarios.
 
 Everything that must reproduce bit for bit (summary, tables, resolved
 scenarios) is written without clocks or machine names; those go to
-``provenance.json``. Per-request records stream to Parquet in chunks.
+``provenance.json``.
 """
 
 from __future__ import annotations
@@ -16,43 +16,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import yaml
 
-from sim.observe.recorder import RECORDS
 from sim.observe.tables import TABLES
 from sim.scenario.schema import Scenario
 
-from .simulate import Result
-
-RECORD_SCHEMA = pa.schema([(name, pa.type_for_alias(kind)) for name, kind in RECORDS])
-
-
-class ParquetSink:
-    """Receives chunks of request records and appends them to one Parquet file."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.writer = pq.ParquetWriter(str(path), RECORD_SCHEMA)
-
-    def __call__(self, rows: list[tuple]) -> None:
-        columns = list(zip(*rows))
-        arrays = [pa.array(col, type=field.type) for col, field in zip(columns, RECORD_SCHEMA)]
-        self.writer.write_table(pa.Table.from_arrays(arrays, schema=RECORD_SCHEMA))
-
-    def close(self) -> None:
-        self.writer.close()
-
-
-def merge_parquet(parts: list[Path], target: Path) -> None:
-    """Concatenate per-replication record files, one row group at a time."""
-    with pq.ParquetWriter(str(target), RECORD_SCHEMA) as writer:
-        for part in parts:
-            reader = pq.ParquetFile(str(part))
-            for group in range(reader.num_row_groups):
-                writer.write_table(reader.read_row_group(group))
-
+from .replication import Result
 
 def resolved_yaml(scenario: Scenario, version: str) -> str:
     """The scenario after defaults, ``extends:`` and ``--set``: load it to reproduce the run."""
@@ -102,10 +71,10 @@ def replication_row(scenario: Scenario, rep: Result, variant: str = "base",
             "seed": scenario.seed, **rep.metrics}
 
 
-Runs = list[tuple[str, Scenario, list[Result]]]  # (variant, its scenario, its finished replications)
+Finished = list[tuple[str, Scenario, list[Result]]]  # (variant, its scenario, its finished replications)
 
 
-def write_tables(out: Path, runs: Runs, values: Optional[dict[str, dict]] = None) -> None:
+def write_tables(out: Path, runs: Finished, values: Optional[dict[str, dict]] = None) -> None:
     """The tidy tables of (variant, scenario, finished replications) runs, one row per variant and replication;
     ``values`` gives a sweep point's parameter values, written as columns after ``variant``."""
     values = values or {}
