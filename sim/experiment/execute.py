@@ -3,8 +3,7 @@
 A plan says what to run (named scenarios) and how to summarise what finished:
 ``RunPlan`` here one scenario, ``compare.ComparePlan`` a base and its variants
 with paired differences, ``sweep.SweepPlan`` the points of a design with
-sensitivity indices.
-``execute`` runs the plan's replications on an engine (to a precision, if
+sensitivity indices. ``execute`` runs the plan's replications on an engine (to a precision, if
 asked), saving each to the folder's store as it finishes; if it stops part
 way (Ctrl-C, a worker or the cluster lost) it keeps what finished and says
 why. It then writes the folder from what finished, and its manifest and
@@ -77,7 +76,8 @@ class RunPlan:
 class Outcome:
     """What ``execute`` did: the variants' finished replications, the summary written (None if nothing
     finished), the precision reached, why it stopped early ("" if it did not: ``interrupted``, or
-    ``stopped: ...`` when the workers were lost), replications reused from the store, and seconds taken."""
+    ``stopped: ...`` when the workers were lost), replications reused from the store, seconds taken, and how
+    many replications finished in all."""
 
     folder: ResultsFolder
     runs: Runs

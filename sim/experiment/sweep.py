@@ -21,7 +21,6 @@ from sim.scenario.schema import Scenario
 from . import designs
 from .execute import Runs
 from .folder import ResultsFolder
-from .replication import Result
 from .stats import summarise
 
 DEFAULT_POINTS = {"lhs": 20, "sobol": 16, "morris": 10}
@@ -105,8 +104,8 @@ def resolved(data: dict, key: str):
     return data
 
 
-def summarise_points(design: Design, values: dict[str, dict], runs: dict[str, list[Result]], metrics: list[str],
-            seed: int, complete: bool) -> dict:
+def summarise_points(design: Design, values: dict[str, dict], runs: Runs, metrics: list[str], seed: int,
+                     complete: bool) -> dict:
     """Each point's ``values`` (from ``point_rows``) and metric intervals; for sampled designs, the sensitivity
     of ``metrics`` once the sweep is ``complete`` (every point run with the same replications, so that they
     share random numbers)."""
