@@ -16,9 +16,8 @@ from typing import Any, Iterable, Optional
 from sim.scenario.schema import Scenario
 
 from .engines import LocalEngine
-from .execute import Runs, summary_head
+from .execute import Plan, Runs, summary_head
 from .experiment import Experiment
-from .folder import ResultsFolder
 from .replication import Result
 from .stats import mean_ci, summarise, welch
 
@@ -108,11 +107,10 @@ def compare(scenarios: dict[str, Scenario], replications: int, workers: int = 1)
 
 
 @dataclass
-class ComparePlan:
+class ComparePlan(Plan):
     """``compare``: a base and its variants under common random numbers, with paired differences."""
 
     scenarios: dict[str, Scenario]
-    values = None
 
     @property
     def base(self) -> Scenario:
@@ -122,6 +120,3 @@ class ComparePlan:
         if not runs.get("base"):
             return None
         return {**summary_head(self.base, runs["base"]), **Comparison(self.scenarios, runs).summary()}
-
-    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
-        pass

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol
+from typing import Any, Optional
 
 from sim.scenario.schema import Scenario
 
@@ -31,19 +31,21 @@ from .store import Task
 Runs = dict[str, list[Result]]  # each variant's finished replications, in replication order
 
 
-class Plan(Protocol):
-    """What an experiment runs and how its results are summarised."""
+class Plan:
+    """What an experiment runs and how its results are summarised: ``scenarios`` by variant name, the base
+    first, and the ``base`` written as scenario.resolved.yaml."""
 
-    scenarios: dict[str, Scenario]  # by variant name, the base first
-    base: Scenario  # written as scenario.resolved.yaml
-    values: Optional[dict[str, dict]]  # per variant, parameter values written as columns of the tables
+    scenarios: dict[str, Scenario]
+    base: Scenario
+    values: Optional[dict[str, dict]] = None  # per variant, parameter values written as columns of the tables
 
     def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
         """``summary.json`` from the variants that finished replications (``complete``: the run was not cut
         short); None when there is nothing to write."""
+        raise NotImplementedError
 
     def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
-        """Files of this kind of experiment besides the results."""
+        """Files of this kind of experiment besides the results (none unless a plan says)."""
 
 
 def summary_head(scenario: Scenario, reps: list[Result]) -> dict:
@@ -53,12 +55,11 @@ def summary_head(scenario: Scenario, reps: list[Result]) -> dict:
 
 
 @dataclass
-class RunPlan:
+class RunPlan(Plan):
     """``run``: replications of one scenario, named by its variant."""
 
     base: Scenario
     variant: str = "base"
-    values = None
 
     @property
     def scenarios(self) -> dict[str, Scenario]:
@@ -67,9 +68,6 @@ class RunPlan:
     def summary(self, runs: Runs, complete: bool) -> Optional[dict[str, Any]]:
         reps = runs.get(self.variant)
         return summary_head(self.base, reps) if reps else None
-
-    def extras(self, folder: ResultsFolder, summary: Optional[dict[str, Any]]) -> None:
-        pass
 
 
 @dataclass

@@ -19,7 +19,7 @@ from sim.scenario.loader import with_sets
 from sim.scenario.schema import Scenario
 
 from . import designs
-from .execute import Runs
+from .execute import Plan, Runs
 from .folder import ResultsFolder
 from .stats import summarise
 
@@ -123,7 +123,7 @@ def summarise_points(design: Design, values: dict[str, dict], runs: Runs, metric
 
 
 @dataclass
-class SweepPlan:
+class SweepPlan(Plan):
     """``sweep``: the points of a design, each the base with some parameters set, and the sensitivity of
     ``metrics`` to them once every point has the same replications."""
 

@@ -60,7 +60,7 @@ class Governance:
 
     def arrived(self, now: float, req: Request) -> None:
         """A problem entered at ``now``: one more of its category this month."""
-        self.arrivals[req.category][self.setting.month_of_day[self.setting.day_at(now)]] += 1
+        self.arrivals[req.category][self.setting.month_at(now)] += 1
 
     def evaluated(self, now: float, req: Request, in_time: bool) -> None:
         """A resident's follow-up answer at ``now``, counted in their street's figures of the month."""
@@ -68,7 +68,7 @@ class Governance:
         e = self.evaluations
         e["evaluated"][cell] += 1
         e["responded"][cell] += in_time
-        e["solved"][cell] += req.solved or req.gamed
+        e["solved"][cell] += req.reported_solved
         e["satisfied"][cell] += bool(req.satisfied)
 
     def monthly(self) -> Generator:

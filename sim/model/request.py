@@ -66,6 +66,11 @@ class Request:
         self.talk: float | None = None
         self.fate: list[float] = []  # the request's own uniforms for its chance outcomes, see FATES
 
+    @property
+    def reported_solved(self) -> bool:
+        """What the resident is told and reports: solved, or rushed closed under ranking pressure."""
+        return self.solved or self.gamed
+
     def respond(self, now: float) -> bool:
         """Contact the resident at ``now``; True if this is the response, the first contact (later contacts
         are not responses)."""

@@ -62,6 +62,10 @@ class Setting:
         day = int(now // DAY)
         return day if day < self.days else self.days - 1
 
+    def month_at(self, now: float) -> int:
+        """The calendar month (0 = the start month) of the day ``now`` falls in."""
+        return self.month_of_day[self.day_at(now)]
+
     def cell(self, street: int, now: float) -> int:
         """Index of (``street``, the month of ``now``) in a street-by-month table."""
-        return street * self.months + self.month_of_day[self.day_at(now)]
+        return street * self.months + self.month_at(now)

@@ -100,7 +100,6 @@ class Tally:
         self.hists = {measure: Histogram() for measure in DURATIONS}
 
 
-
 class Recorder(Observer):
     """Running statistics of one replication.
 
@@ -377,7 +376,7 @@ class Recorder(Observer):
         c = self._tally(req).counts
         c["evaluated"] += 1
         c["eval_responded"] += in_time
-        reported = req.solved or req.gamed
+        reported = req.reported_solved
         c["eval_solved"] += reported
         c["eval_satisfied"] += bool(req.satisfied)
         d = self.day
@@ -411,7 +410,7 @@ class Recorder(Observer):
             self.urgency_names[req.urgency], req.channel, req.repeat, req.proactive, req.appeared,
             req.raised, req.ticket, req.response, req.closed, req.evaluated, req.attempts, req.wait,
             req.misdispatched, req.bounces, req.path, req.whistle, req.reports, req.late_reports,
-            req.idle_reports, req.solved, req.solved or req.gamed, req.satisfied, req.outcome,
+            req.idle_reports, req.solved, req.reported_solved, req.satisfied, req.outcome,
         ))
         if len(self.rows) >= self.chunk:
             self.flush()
