@@ -118,9 +118,10 @@ def fit(scenario: Scenario, targets: list[Target], workers: int = 1, rounds: int
     for _ in range(rounds):
         got = {name: sum(v) / len(v) for name, v in simulate_month(scenario, month, 1, workers).items()}
         data = scenario.model_dump(mode="json")
-        scale = want["resolution_rate"] / got["resolution_rate"]
+        odds = logit(want["resolution_rate"]) - logit(got["resolution_rate"])
         for level in LEVELS:
-            data["levels"][level]["solve_prob"] = round(min(1.0, data["levels"][level]["solve_prob"] * scale), 3)
+            p = data["levels"][level]["solve_prob"]
+            data["levels"][level]["solve_prob"] = round(1 / (1 + math.exp(-(logit(p) + odds))), 3)
         shift = logit(want["satisfaction_rate"]) - logit(got["satisfaction_rate"])
         data["evaluation"]["intercept"] = round(data["evaluation"]["intercept"] + shift, 2)
         scenario = Scenario.model_validate(data)
@@ -151,13 +152,13 @@ def render(rows: list[tuple[Target, list[float]]]) -> str:
         "",
         "## What was fitted, and how",
         "",
-        "- `levels.A-D.solve_prob` (one common scale factor) to the published **resolution rate**;",
+        "- `levels.A-D.solve_prob` (one common shift of their log-odds) to the published **resolution rate**;",
         "- `evaluation.intercept` (a shift of the logistic satisfaction model) to the published",
         "  **satisfaction rate**, with `evaluation.solved` set so that satisfaction rises with solution as",
         "  strongly as the published gap between the two rates requires.",
         "",
-        "`python -m analysis.calibration --fit` repeats the fit by fixed-point iteration (scale the solve",
-        "probabilities by target / simulated resolution; shift the intercept by the difference of the logits)",
+        "`python -m analysis.calibration --fit` repeats the fit by fixed-point iteration (shift the log-odds of",
+        "the solve probabilities and the intercept each by the difference of the logits of target and simulation)",
         "and prints the values, which are then written into the scenario file by hand. The **response rate** is",
         "not fitted: it follows from the mechanisms (street centres contact the resident on receipt; misdispatch,",
         "objections and utility forwarding delay it) and is a check of the model.",

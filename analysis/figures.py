@@ -29,30 +29,33 @@ from sim.experiment.stats import mean_ci
 from sim.scenario.durations import DAY, HOUR, WEEK, format_duration
 from sim.scenario.schema import LEVELS
 
+from .findings import LOWER_IS_BETTER
 from .results import Results
 from .style import (FIGSIZE, FONTSIZE, LEVEL_COLOURS, WARMUP_COLOUR, colour_ticks, house_style, new_figure, palette,
                     point, readable)
 from .text import Text, difference_unit
 
-RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate")
-DIFFERENCES = ("response_rate", "resolution_rate", "satisfaction_rate", "mean_resolve_h")
+# unheard demand beside the three rates (a folder written before it was measured draws without it)
+RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate", "completion_rate")
+DIFFERENCES = ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate", "mean_resolve_h")
 AGENTS = "hotline.agents"
 STATIONED_COLOUR, ON_CALL_COLOUR = "#2b8cbe", "#e6550d"
 
 
 @house_style
 def rates_figure(results: Results, lang: str = "en") -> Figure:
-    """Response, resolution, satisfaction and completion rate per variant, mean and 95% CI."""
+    """Response, resolution and satisfaction rate, unheard demand and completion rate per variant, mean and
+    95% CI."""
     text = Text(lang)
     colours, y = palette(results.variants), np.arange(len(results.variants))[::-1]
-    fig, axes = new_figure(1, len(RATES), text("rates_title"), _size(len(y)))
-    for ax, metric in zip(axes, RATES):
+    metrics = results.present(RATES)
+    fig, axes = new_figure(1, len(metrics), text("rates_title"), _size(len(y)))
+    for ax, metric in zip(axes, metrics):
         for yi, variant in zip(y, results.variants):
             stats = results.stats(variant, metric)   # a t interval on few replications may pass 100%: cut it
             low, high = (None if stats[k] is None else min(max(stats[k], 0.0), 1.0) for k in ("ci_low", "ci_high"))
             point(ax, yi, stats["mean"], low, high, colours[variant], variant)
-        ax.set(title=_panel_title(text.metric(metric)), yticks=y, ylim=(-0.6, len(y) - 0.4),
-               xlabel=text("share_pct"))
+        ax.set(title=_panel_title(metric, text, len(metrics)), yticks=y, ylim=(-0.6, len(y) - 0.4), xlabel=text("share_pct"))
         ax.set_yticklabels(results.variants if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
@@ -67,7 +70,7 @@ def differences_figure(results: Results, metrics: Sequence[str] = DIFFERENCES, l
     text = Text(lang)
     differences = results.differences()
     variants = [v for v in results.variants if v in differences]
-    colours, y = palette(results.variants), np.arange(len(variants))[::-1]
+    colours, y, metrics = palette(results.variants), np.arange(len(variants))[::-1], results.present(metrics)
     fig, axes = new_figure(1, len(metrics), text("differences_title"), _size(len(y)))
     for ax, metric in zip(axes, metrics):
         scale, unit = difference_unit(metric)
@@ -78,7 +81,7 @@ def differences_figure(results: Results, metrics: Sequence[str] = DIFFERENCES, l
             point(ax, yi, d["mean"], d["ci_low"], d["ci_high"], colours[variant], variant)
         ax.axvline(0, color="black", lw=0.9, zorder=0)
         axis_unit = text("points_axis") if unit == "points" else text(unit)
-        ax.set(title=_panel_title(text.metric(metric)), xlabel=text("difference_unit", unit=axis_unit), yticks=y,
+        ax.set(title=_panel_title(metric, text, len(metrics)), xlabel=text("difference_unit", unit=axis_unit), yticks=y,
                ylim=(-0.6, len(y) - 0.4))
         ax.set_yticklabels(variants if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
@@ -299,9 +302,11 @@ def agents_figure(results: Results, lang: str = "en") -> Figure:
 
 # shared bits ---------------------------------------------------------------
 
-def _panel_title(title: str) -> str:
-    """A title on two lines if too long for one of four panels."""
-    return textwrap.fill(title, 20)
+def _panel_title(metric: str, text: Text, panels: int) -> str:
+    """A metric's panel title, on more lines if too long for one of ``panels`` side by side, marked when lower is
+    better (unheard demand beside the three rates, a time to resolve) so that no panel is misread."""
+    title = textwrap.fill(text.metric(metric), 80 // panels)
+    return f"{title}\n{text('lower_better')}" if metric in LOWER_IS_BETTER else title
 
 
 def _variant_legend(fig: Figure, ax, where: str, inside: int = 6) -> None:

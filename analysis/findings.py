@@ -15,10 +15,12 @@ from typing import Optional
 
 from .text import Text, difference_unit
 
-FINDING_METRICS = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "mean_resolve_h",
-                   "hotline_mean_wait_min", "hotline_abandon_rate", "whistle_on_time_rate", "proactive_share")
+# unheard demand beside the three rates: residents who gave up on the hotline are in none of the rates
+FINDING_METRICS = ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate", "completion_rate",
+                   "mean_resolve_h", "hotline_mean_wait_min", "hotline_abandon_rate", "whistle_on_time_rate",
+                   "proactive_share")
 LOWER_IS_BETTER = {"mean_response_h", "mean_resolve_h", "p90_resolve_h", "hotline_mean_wait_min",
-                   "hotline_abandon_rate", "open_at_end", "mean_backlog"}
+                   "hotline_abandon_rate", "open_at_end", "mean_backlog", "unheard_rate", "unheard_demand"}
 VERBS = {"rate": ("raises", "lowers"), "time": ("lengthens", "shortens")}
 NEGLIGIBLE = {"points": 0.1, "hours": 0.1, "minutes": 0.1, "days": 0.01}   # smaller differences do not matter
 UNCERTAIN = 0.1   # an interval spanning zero and wider than this share of the base's mean says little
@@ -46,6 +48,11 @@ def clear(difference: dict) -> bool:
     """Whether the 95% interval of a difference lies wholly on one side of zero."""
     low, high = difference.get("ci_low"), difference.get("ci_high")
     return low is not None and high is not None and (low > 0 or high < 0)
+
+
+def better(metric: str, difference: dict) -> bool:
+    """Whether a difference is good news: a rise, or a fall of a metric in ``LOWER_IS_BETTER``."""
+    return (difference["mean"] > 0) != (metric in LOWER_IS_BETTER)
 
 
 def kind_of(metric: str, difference: dict, base_mean: Optional[float] = None) -> str:
@@ -79,7 +86,7 @@ def finding(variant: str, metric: str, difference: dict, text: Text, base_mean: 
         mean, low, high = -mean, -high, -low
     sentence = text(up if difference["mean"] > 0 else down, value=_number(mean, low, high),
                     low=_number(low, low, high), high=_number(high, low, high), **words)
-    return Finding(sentence, kind, (difference["mean"] > 0) != (metric in LOWER_IS_BETTER))
+    return Finding(sentence, kind, better(metric, difference))
 
 
 def variant_findings(variant: str, differences: dict[str, dict], text: Text,

@@ -71,7 +71,9 @@ WORDS = {
     "answered": ("An agent answers after {wait} waiting.", "等待{wait}后，话务员接听。"),
     "again": ("The resident calls again (attempt {n}). ", "居民再次拨打（第{n}次）。"),
     "abandoned": ("After {wait} waiting, the caller hangs up (attempt {n}).", "等待{wait}后，来电者挂断（第{n}次拨打）。"),
-    "lost": ("The resident gives up: the problem never reaches the system.", "居民放弃反映，问题未能进入办理系统。"),
+    "lost": ("The resident gives up: the request never reaches the system.", "居民放弃反映，诉求未能进入办理系统。"),
+    "unheard": ("The resident gives up and tries no other way: the problem goes unheard.",
+                "居民放弃，也没有改用其他渠道：问题未被听见。"),
     "knowledge_base": ("The agent answers the question on the call from the knowledge base.",
                        "话务员依据知识库当场答复。"),
     "callback": ("A department calls back with the answer.", "相关部门回电答复。"),
@@ -102,8 +104,15 @@ WORDS = {
     "idle": ("; one is present but not working", "；有部门到而不干"),
     "escalated": ("Not done in time at {place}: escalated to {higher} (level {level}).",
                   "{place}未能按时办结，上提至{higher}（{level}级）。"),
-    "closed_solved": ("Closed at level {level}: solved.", "在{level}级办结：问题已解决。"),
-    "closed_unsolved": ("Closed at level {level}, but not solved.", "在{level}级办结，但问题未解决。"),
+    "closed_solved": ("Closed at level {level}: solved{chance}.", "在{level}级办结：问题已解决{chance}。"),
+    "closed_unsolved": ("Closed at level {level}, but not solved{chance}.", "在{level}级办结，但问题未解决{chance}。"),
+    "chance": (" (its chance here was {chance}{why})", "（此级解决的可能性为{chance}{why}）"),
+    "why_late": ("; the last team came {after} after the whistle, and the chance to act had passed",
+                 "；最后一个部门在吹哨后{after}才到，处置时机已过"),
+    "why_idle": ("; a team came but did not work", "；有部门到而不干"),
+    "switched": ("Unable to get through, the resident raises it {how} instead.", "电话打不进，居民改为{how}反映。"),
+    "switched_online": ("online", "在网上"),
+    "switched_grid_worker": ("with their grid worker", "向网格员"),
     "closed_gamed": ("Closed in a rush under ranking pressure at level {level}: reported solved, but the problem "
                      "remains.", "迫于排名压力在{level}级仓促办结：上报已解决，问题实际仍在。"),
     "evaluated": ("Follow-up call: the resident says it is {solved} and is {satisfied}.",
@@ -197,7 +206,7 @@ class Narrator:
             sentence = self._sentence(event, values, row, where, what, state, minute)
             if sentence:
                 story.lines.append(self._stamp(minute, sentence))
-        if row["outcome"] == "lost":
+        if row["outcome"] == "lost" and row["kind"] == "consultation":  # a problem's ends in its "unheard" step
             story.lines.append(" " * self.width + "  " + self("lost"))
         return story
 
@@ -230,7 +239,7 @@ class Narrator:
         if event == "referred":
             return self("referred", street=t.street(self.streets[values[0]]))
         if event == "responded":
-            if row["channel"] in COMMUNITY_INTAKE:
+            if (row["switched"] or row["channel"]) in COMMUNITY_INTAKE:
                 return self("responded_at_once")
             limit, after = self.result.scenario.time_limits[row["urgency"]].response, minute - row["ticket_min"]
             return self("responded", after=self._duration(after), verdict=self("within" if after <= limit else "over"),
@@ -239,12 +248,17 @@ class Narrator:
             return self("triaged", level=values[0], meaning=TRIAGE[values[0]][i])
         if event == "whistle":
             kind, forces = values
-            state["forces"] = forces
+            state["forces"], state["kind"] = forces, kind
             limit = self.result.scenario.whistle.report_timeout
             return self("whistle", kind=t.whistle(kind), forces=t.join([t.force(f) for f in forces]),
                         limit=self("no_limit") if limit is None else self("within_limit", limit=self._duration(limit)))
         if event == "on_site":
             after, _late, idle, delays = values
+            window = self.result.scenario.whistle.window[state["kind"]]
+            if window is not None and after / window >= 0.35:   # at least 30% of the chance to act had passed
+                state["why"] = self("why_late", after=self._duration(after))
+            elif idle:
+                state["why"] = self("why_idle")
             limit = self.result.scenario.whistle.on_time_limit
             late = [t.force(force) for force, delay in zip(state["forces"], delays) if delay > limit]
             return self("on_site", after=self._duration(after), late=self("late", names=t.join(late)) if late else "",
@@ -253,14 +267,19 @@ class Narrator:
             lower = LEVELS[LEVELS.index(values[0]) - 1]
             return self("escalated", place=LEVEL_PLACES[lower][i], higher=LEVEL_PLACES[values[0]][i], level=values[0])
         if event == "closed":
-            level, solved, gamed = values
+            level, solved, gamed, chance = values
             key = "closed_gamed" if gamed else "closed_solved" if solved else "closed_unsolved"
-            return self(key, level=level)
+            why = "" if solved or gamed else state.get("why", "")
+            told = self("chance", chance=f"{chance:.0%}", why=why) if chance < 1 else ""
+            return self(key, level=level, chance=told)
+        if event == "switched":
+            return self("switched", how=self("switched_" + values[0]))
         if event == "evaluated":
             solved, satisfied = values
             return self("evaluated", solved=self("solved" if solved else "not_solved"),
                         satisfied=self("satisfied" if satisfied else "not_satisfied"))
-        if event in ("knowledge_base", "callback", "misdispatched", "re-dispatched", "community", "forwarded"):
+        if event in ("knowledge_base", "callback", "misdispatched", "re-dispatched", "community", "forwarded",
+                     "unheard"):
             return self(event)
         return ""
 

@@ -2,7 +2,8 @@
 
 The report is a single self-contained file, images embedded, no scripts or
 links outside it, so that it opens offline from an e-mail attachment: a
-headline table with 95% intervals, plain-language findings, what each
+headline table with 95% intervals and what the hotline's three rates do not
+see (unheard demand), plain-language findings, what each
 variant changes, the figures and the provenance. ``write_report`` only reads
 the results folder, so ``report DIR`` can rebuild it without rerunning.
 """
@@ -28,8 +29,12 @@ from .style import cjk_font_face, palette, save
 from .text import Text
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
-HEADLINE = ("response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "mean_resolve_h",
-            "hotline_mean_wait_min", "whistle_on_time_rate", "proactive_share")
+# the three rates, the true resolution rate beside the reported one, and unheard demand beside the rates
+HEADLINE = ("response_rate", "resolution_rate", "true_resolution_rate", "satisfaction_rate", "unheard_rate",
+            "unheard_demand", "completion_rate", "mean_resolve_h", "hotline_mean_wait_min", "whistle_on_time_rate",
+            "proactive_share")
+# (metric, the note on it under the headline table, said when the folder measured it)
+NOTES = (("unheard_rate", "unheard_note"), ("true_resolution_rate", "true_resolution_note"))
 # (file name, figure function, whether the folder has what it needs), in the order the report shows them
 FIGURES: list[tuple[str, Callable[..., Figure], Callable[[Results], bool]]] = [
     ("rates", figures.rates_figure, lambda r: True),
@@ -90,7 +95,7 @@ def write_report(folder: Path, lang: str = "en") -> Path:
     body = [
         f"<h1>{_e(text('report_title', scenario=results.summary.get('scenario', results.scenario.name)))}</h1>",
         f'<p class="lead">{_e(_lead(results, text))}</p>',
-        f"<h2>{_e(text('headline'))}</h2>", headline_table(results, text),
+        f"<h2>{_e(text('headline'))}</h2>", headline_table(results, text), rates_note(results, text),
         f"<h2>{_e(text('findings'))}</h2>", findings_html(results, text),
     ]
     if results.is_comparison:
@@ -121,7 +126,7 @@ def _font_face(html_text: str) -> str:
 
 def headline_table(results: Results, text: Text) -> str:
     """Variants as rows, the headline metrics as columns: mean (95% CI)."""
-    metrics = [m for m in HEADLINE if m in results.replications]
+    metrics = results.present(HEADLINE)
     colours = palette(results.variants)
     values = _swept_values(results, text)
     head = "".join(f"<th>{_e(text.parameter(key))}</th>" for key in results.swept)
@@ -136,12 +141,20 @@ def headline_table(results: Results, text: Text) -> str:
             + "</table>")
 
 
+def rates_note(results: Results, text: Text) -> str:
+    """What the three rates do not see, said under the table: they are the hotline's own, over evaluated
+    handling requests, so a resident who gave up unheard is in none of them (but in unheard demand), and the
+    resolution rate counts rushed closures residents reported solved (the true resolution rate does not)."""
+    said = [text("rates_note")] + [text(note) for metric, note in NOTES if results.present([metric])]
+    return f'<p class="note">{_e(("" if text.lang == "zh" else " ").join(said))}</p>'
+
+
 def findings_html(results: Results, text: Text) -> str:
     """Per variant, a heading in its colour and its findings against the base (``analysis.findings``)."""
     if not results.is_comparison:
         return f"<p>{_e(text('no_findings_sweep' if results.swept else 'no_findings'))}</p>"
     colours = palette(results.variants)
-    base = {m: results.stats(results.variants[0], m)["mean"] for m in FINDING_METRICS if m in results.replications}
+    base = {m: results.stats(results.variants[0], m)["mean"] for m in results.present(FINDING_METRICS)}
     parts = [f'<p class="note">{_e(text("findings_note"))}</p>']
     for variant, differences in ((v, results.differences()[v]) for v in results.variants
                                  if v in results.differences()):

@@ -50,6 +50,11 @@ class Results:
             return next(r["metrics"][metric] for r in self.summary["results"] if r["point"] == variant)
         return self.summary["metrics"][metric]
 
+    def present(self, metrics) -> list[str]:
+        """The ``metrics`` this folder measured, in the order given: a folder written by an older gridgov lacks
+        the metrics added since, and tables, figures and cards leave those out rather than fail."""
+        return [m for m in metrics if m in self.replications.columns]
+
     def differences(self) -> dict:
         """Paired differences from the base by variant; ValueError if the folder is not a comparison."""
         if not self.is_comparison:

@@ -18,7 +18,10 @@ METRICS = {
     "requests": ("Requests", "诉求量"),
     "response_rate": ("Response rate", "响应率"),
     "resolution_rate": ("Resolution rate", "解决率"),
+    "true_resolution_rate": ("True resolution rate", "真实解决率"),
     "satisfaction_rate": ("Satisfaction rate", "满意率"),
+    "unheard_rate": ("Unheard demand", "未被听见的诉求"),
+    "unheard_demand": ("Unheard problems (count)", "未被听见的诉求（件）"),
     "completion_rate": ("Completed in time", "按时办结率"),
     "mean_response_h": ("Mean time to respond (h)", "平均响应时间（小时）"),
     "mean_resolve_h": ("Mean time to resolve (h)", "平均办结时间（小时）"),
@@ -36,6 +39,7 @@ NOUNS = {
     "response_rate": ("response rate", "响应率"),
     "resolution_rate": ("resolution rate", "解决率"),
     "satisfaction_rate": ("satisfaction rate", "满意率"),
+    "unheard_rate": ("share of problems left unheard", "未被听见的诉求占比"),
     "completion_rate": ("share completed in time", "按时办结率"),
     "mean_response_h": ("mean time to respond", "平均响应时间"),
     "mean_resolve_h": ("mean time to resolve", "平均办结时间"),
@@ -82,6 +86,7 @@ STRINGS = {
                     "各方案服务指标（重复实验均值及95%置信区间）"),
     "share_pct": ("share (%)", "比例（%）"),
     "differences_title": ("Difference from base (variant minus base, 95% CI)", "与基准方案之差（方案减基准，95%置信区间）"),
+    "lower_better": ("(lower is better)", "（越低越好）"),
     "difference_unit": ("difference\n({unit})", "差值\n（{unit}）"),
     "paired_ci": ("paired 95% CI", "配对95%置信区间"),
     "unpaired_ci": ("unpaired (Welch) 95% CI", "非配对（Welch）95%置信区间"),
@@ -181,6 +186,21 @@ STRINGS = {
                    "每次模拟{horizon}{warmup}。"),
     "lead_warmup": (", the first {warmup} left out of the metrics as warm-up", "，前{warmup}为预热期，不计入指标"),
     "headline": ("Headline metrics (mean and 95% CI over replications)", "主要指标（重复实验均值及95%置信区间）"),
+    "rates_note": ("The response, resolution and satisfaction rates are defined as the hotline defines them: over "
+                   "evaluated handling requests, the problems whose resident answered the follow-up call. A resident "
+                   "who gave up without being heard is in none of them.",
+                   "响应率、解决率和满意率按热线的口径计算：分母是参与回访的办理类诉求，即居民接受了回访的问题。"
+                   "未被听见就放弃的居民不在这三项比率之中。"),
+    "unheard_note": ("Unheard demand counts those residents: the problems whose resident gave up because every call "
+                     "failed and no other channel was tried, as a share of the problems residents raised (lower is "
+                     "better). A policy can look better on the three rates while more residents go unheard.",
+                     "“未被听见的诉求”统计的正是这些居民：每次来电都未接通、也未尝试其他渠道而放弃的问题，"
+                     "占居民提出问题的比例（越低越好）。一项政策可能使三项比率更好看，同时却有更多居民的诉求未被听见。"),
+    "true_resolution_note": ("The true resolution rate counts the evaluated requests whose problem was really solved; "
+                             "the resolution rate counts what residents report, which under ranking pressure with "
+                             "gaming includes rushed closures they were talked into reporting solved.",
+                             "真实解决率统计参与回访的诉求中问题确实得到解决的比例；解决率统计的是居民的回答，"
+                             "在排名压力下若有应付式办结，其中包括居民被劝说答成“已解决”的仓促办结。"),
     "findings": ("Findings: each variant against the base", "主要发现：各方案与基准方案相比"),
     "findings_note": ("Each variant is compared with the base run by run (paired differences). A difference whose 95% "
                       "interval spans zero is reported as no clear difference; one under 0.1 percentage points, "
@@ -217,8 +237,11 @@ STRINGS = {
 }
 
 FIGURE_CAPTIONS = {
-    "rates": ("The three rates residents are asked about, and completion within the time limit, for each variant.",
-              "居民评价的三项比率及按时办结率，按方案列出。"),
+    "rates": ("The three rates residents are asked about, and completion within the time limit, for each variant. "
+              "Beside them, unheard demand: the share of problems whose resident gave up without being heard, which "
+              "the three rates do not see (lower is better).",
+              "居民评价的三项比率及按时办结率，按方案列出。旁边是三项比率看不到的“未被听见的诉求”："
+              "居民未被听见就放弃的问题所占比例（越低越好）。"),
     "differences": ("Each variant minus the base. Coloured bar: the paired interval; grey: the unpaired interval, "
                     "which ignores that both met the same problems and is usually wider.",
                     "各方案减基准方案之差。彩色：配对区间；灰色：非配对区间（未利用双方面对相同问题，通常更宽）。"),

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def teaching():
-    return simulate(load_scenario(ROOT / "scenarios/teaching_street.yaml"), seed=7, replication=0, records=True,
+    return simulate(load_scenario(ROOT / "scenarios/teaching_street.yaml", sets=["horizon=30d"]), seed=7, replication=0, records=True,
                     trace=True)
 
 

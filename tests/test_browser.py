@@ -1,6 +1,7 @@
 """The workshop app in a real browser: Playwright drives Debian's Chromium against ``gridgov workshop``.
 
-A participant moves a lever, presses Run and reads the three rates; switches
+A participant moves a lever, presses Run and reads the three rates and
+unheard demand beside them; switches
 to Chinese and the labels change; watches the street; sets a combination
 that cannot run and is told why. Screenshots go to ``results/browser/``
 (git-ignored). The test needs ``/usr/bin/chromium`` (``apt install
@@ -83,7 +84,7 @@ def slider(page, label: str):
 
 
 def rates(page) -> dict[str, str]:
-    """The three rate cards: label -> value shown."""
+    """The headline cards (the three rates, unheard demand): label -> value shown."""
     cards = page.locator('[data-testid="stMetric"]')
     cards.nth(2).wait_for(timeout=WAIT)
     return {cards.nth(i).locator('[data-testid="stMetricLabel"]').inner_text().strip():
@@ -99,10 +100,10 @@ def test_move_a_lever_run_read_the_rates_and_switch_to_chinese(page):
     assert agents.input_value() == "3"
     page.get_by_role("button", name="Run").click()
     shown = rates(page)
-    assert list(shown) == ["Response rate", "Resolution rate", "Satisfaction rate"]
+    assert list(shown) == ["Response rate", "Resolution rate", "Satisfaction rate", "Unheard demand"]
     assert all(RATE.match(value) for value in shown.values()), shown
     assert page.get_by_text("Your policy: hotline agents: 2 → 3").is_visible()
-    assert page.get_by_text(re.compile(r"95% CI \d+\.\d% to \d+\.\d% · base \d+\.\d%")).count() == 3
+    assert page.get_by_text(re.compile(r"95% CI \d+\.\d% to \d+\.\d% · base \d+\.\d%")).count() == len(shown)
     figure = page.locator('[data-testid="stImage"] img').first
     figure.wait_for(timeout=WAIT)
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
@@ -111,11 +112,11 @@ def test_move_a_lever_run_read_the_rates_and_switch_to_chinese(page):
     page.get_by_text("中文", exact=True).click()
     page.get_by_text("gridgov 工作坊：在一条街道上试一项政策").wait_for(timeout=WAIT)
     chinese = rates(page)
-    assert list(chinese) == ["响应率", "解决率", "满意率"]
+    assert list(chinese) == ["响应率", "解决率", "满意率", "未被听见的诉求"]
     assert list(chinese.values()) == list(shown.values())   # the same run, now in Chinese
     assert page.get_by_role("button", name="运行").is_visible()
     assert page.get_by_text("Response rate").count() == 0
-    assert page.get_by_text("你的方案使满意率提高").count() == 1   # the findings speak of "your policy" in Chinese
+    assert page.get_by_text("你的方案使来电放弃率降低").count() == 1   # the findings speak of "your policy" in Chinese
     page.get_by_text("居民评价的三项比率及按时办结率，按方案列出。").wait_for(timeout=WAIT)   # figures redrawn
     page.screenshot(path=str(SHOTS / "workshop-zh.png"), full_page=True)
 

@@ -137,7 +137,7 @@ def test_validate_prints_resolved_scenario():
     assert data["hotline"]["service_level_threshold"] in ("15s", "0.25min")  # from base.yaml via extends
     assert len(data["demand"]["categories"]) == 15        # from base.yaml via extends
     assert data["gridgov_version"]
-    assert set(data["variants"]) == {"grid-300", "whistle-2h", "more-agents", "precise-dispatch"}
+    assert set(data["variants"]) == {"grid-300", "whistle-2h", "one-agent", "precise-dispatch", "all-on-call"}
     assert "valid" in proc.stderr
 
 

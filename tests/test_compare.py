@@ -56,17 +56,17 @@ def test_compare_command_writes_a_tidy_comparison(tmp_path):
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
         done = gridgov("compare", TEACHING, "--set", "horizon=5d", "-r", "3", "--workers", workers,
-                       "--variant", "grid-300", "--variant", "more-agents", "--out", out, "--quiet")
+                       "--variant", "grid-300", "--variant", "one-agent", "--out", out, "--quiet")
         assert done.returncode == 0, done.stderr
         outs.append(out)
     for name in ("summary.json", "replications.csv", "timeseries.csv", "streets.csv", "topics.csv"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     reps = pd.read_csv(outs[0] / "replications.csv")
     assert list(reps.groupby("variant").size().sort_index().items()) == [("base", 3), ("grid-300", 3),
-                                                                        ("more-agents", 3)]
+                                                                        ("one-agent", 3)]
     summary = json.loads((outs[0] / "summary.json").read_text())
-    assert set(summary["variants"]) == {"base", "grid-300", "more-agents"}
-    assert set(summary["differences"]) == {"grid-300", "more-agents"}
+    assert set(summary["variants"]) == {"base", "grid-300", "one-agent"}
+    assert set(summary["differences"]) == {"grid-300", "one-agent"}
     keys = set(summary["differences"]["grid-300"]["resolution_rate"])
     assert keys == {"mean", "ci_low", "ci_high", "n", "unpaired_ci_low", "unpaired_ci_high"}
 

@@ -184,7 +184,7 @@ def test_precision_bad_input_is_explained(tmp_path):
 def test_workers_and_dask_cluster_give_identical_results(tmp_path):
     from distributed import LocalCluster
 
-    args = ["compare", TEACHING, *SHORT, "-r", "2", "--variant", "grid-300", "--variant", "more-agents", "--quiet"]
+    args = ["compare", TEACHING, *SHORT, "-r", "2", "--variant", "grid-300", "--variant", "one-agent", "--quiet"]
     one = gridgov(*args, "--out", tmp_path / "one")
     two = gridgov(*args, "--workers", "2", "--out", tmp_path / "two")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:

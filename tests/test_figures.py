@@ -26,7 +26,7 @@ def _run(*args: str) -> None:
 def comparison(tmp_path_factory):
     out = tmp_path_factory.mktemp("compare")
     _run("compare", "scenarios/teaching_street.yaml", "--set", "horizon=10d", "-r", "3",
-         "--variant", "grid-300", "--variant", "more-agents", "--out", str(out))
+         "--variant", "grid-300", "--variant", "one-agent", "--out", str(out))
     return load_results(out)
 
 
@@ -49,7 +49,7 @@ def _errorbar_colours(fig: Figure) -> dict[str, str]:
 
 
 def test_results_load_variants_base_first(comparison):
-    assert comparison.variants == ["base", "grid-300", "more-agents"]
+    assert comparison.variants == ["base", "grid-300", "one-agent"]
     assert str(comparison.timeseries["date"].dtype).startswith("datetime64")
 
 
@@ -59,6 +59,24 @@ def test_every_figure_draws_something(comparison, plot, lang):
     fig = plot(comparison, lang=lang)
     assert isinstance(fig, Figure)
     assert _pixels(fig).std() > 5
+
+
+def test_unheard_demand_is_drawn_beside_the_three_rates_and_marked_lower_is_better(unheard_comparison,
+                                                                                  older_comparison):
+    """The rates and differences figures draw unheard demand after the three rates, titled so that a fall reads as
+    good news; a folder written before it was measured draws the panels it has."""
+    assert figures.RATES[:4] == figures.DIFFERENCES[:4] == ("response_rate", "resolution_rate",
+                                                            "satisfaction_rate", "unheard_rate")
+    unheard = "Unheard demand\n(lower is better)"
+    for plot in (figures.rates_figure, figures.differences_figure):
+        titles = [ax.get_title() for ax in plot(load_results(unheard_comparison)).axes]
+        assert len(titles) == 5 and titles[3] == unheard and titles[:3] == [
+            "Response rate", "Resolution rate", "Satisfaction\nrate"]
+        assert "未被听见的诉求\n（越低越好）" in [ax.get_title() for ax in
+                                          plot(load_results(unheard_comparison), lang="zh").axes]
+        older = plot(load_results(older_comparison))
+        assert len(older.axes) == 4 and unheard not in [ax.get_title() for ax in older.axes]
+        assert _pixels(older).std() > 5
 
 
 def test_agents_figure_draws_abandonment_and_wait_against_agents(agents_sweep):

@@ -38,7 +38,7 @@ BASE = {
     },
     "consultation": {"per_household_per_year": 0},
     "hotline": {"lines": 2, "agents": 1, "talk_time": "5min", "patience": "3min", "redial_prob": 1,
-                "redial_delay": "20min", "max_attempts": 3},
+                "redial_delay": "20min", "max_attempts": 3, "switch": {}},
     "online": {"processing_delay": "1h"},
     "dispatch": {"delay": "30min", "accuracy": 1, "objection_delay": "4h", "review_delay": "12h",
                  "forward_delay": "4h"},
@@ -50,7 +50,7 @@ BASE = {
         "D": {"effort": "2h", "lead_time": "5d", "solve_prob": 1, "escalate_after": "none"},
     },
     "whistle": {"report_timeout": "30min", "report_delay_stationed": "20min", "report_delay_on_call": "1h",
-                "present_not_working": 0},
+                "present_not_working": 0, "window": {"enforcement": "none", "emergency": "none", "key_work": "none"}},
     "evaluation": {"delay": "1d", "reach_prob": 1, "intercept": 20, "repeat_prob": 0},
 }
 
@@ -120,14 +120,28 @@ def test_without_a_report_limit_lateness_is_judged_against_the_reference():
     assert rows.loc[0].whistle_late == 0 and result.metrics["whistle_on_time_rate"] == 1
 
 
-def test_double_assessment_shortens_reports_while_a_limit_is_in_force():
-    assessment = {"enabled": True, "weight": 0.3, "delay_response": 1.0, "idle_response": 1.0}
-    result, rows = run([{"at": 10, "category": "b"}], whistle__assessment=assessment)
-    # the 20-minute report shrinks by 30% to 14 minutes
-    assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(14)
-    assert rows.loc[0].closed_min == pytest.approx(115 + 14 + 120 + 2 * DAY)
-    result, _ = run([{"at": 10, "category": "b"}], whistle__assessment=assessment, whistle__report_timeout="none")
-    assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(20)
+def test_double_assessment_brings_teams_by_the_limit_as_far_as_distance_allows():
+    assessment = {"enabled": True, "weight": 1.0, "delay_response": 1.0, "idle_response": 1.0}
+    script = [{"at": 10, "category": "b"}]
+
+    def report(limit: str, **changes) -> float:
+        changes.setdefault("whistle__assessment", assessment)
+        result, rows = run(script, whistle__compliance=0, whistle__report_timeout=limit, **changes)
+        delay = result.metrics["whistle_mean_report_delay_min"]
+        assert rows.loc[0].closed_min == pytest.approx(115 + delay + 120 + 2 * DAY)
+        return delay
+
+    assert report("15min") == pytest.approx(15)  # the 20-minute report pulled in to the limit
+    assert report("5min") == pytest.approx(10)  # half of it is distance (min_travel 0.5)
+    assert report("none") == pytest.approx(20)  # no limit, nothing to hurry for
+    assert report("15min", whistle__assessment={"enabled": False}) == pytest.approx(20)  # compliance 0
+
+
+def test_a_late_crew_lowers_the_chance_a_whistle_matter_is_solved():
+    window = {"enforcement": "30min", "emergency": "none", "key_work": "none"}
+    result, _ = run([{"at": 10, "category": "b"}], whistle__window=window)
+    closed = [values for _m, _id, event, values in result.trace if event == "closed"]
+    assert closed[0][3] == pytest.approx(math.exp(-20 / 30))  # solve_prob 1, times exp(-report delay / window)
 
 
 def test_all_forces_on_call_come_from_the_district():
@@ -230,6 +244,16 @@ def test_caller_who_gives_up_is_lost():
     second = rows.loc[1]
     assert second.outcome == "lost" and math.isnan(second.ticket_min)
     assert result.metrics["hotline_lost"] == 1
+    assert result.metrics["unheard_demand"] == 1 and result.metrics["unheard_rate"] == pytest.approx(0.5)
+
+
+def test_caller_who_cannot_get_through_switches_to_the_app():
+    result, rows = run([{"at": 0, "category": "a"}, {"at": 1, "category": "a", "household": 1}],
+                       hotline__max_attempts=1, hotline__switch={"online": 1.0})
+    second = rows.loc[1]
+    assert second.channel == "hotline" and second.switched == "online" and second.outcome == "closed"
+    assert second.ticket_min == pytest.approx(1 + 60 + 3 + 60)  # raised, 3 minutes' patience, the desk's hour
+    assert result.metrics["unheard_demand"] == 0 and result.metrics["hotline_switched"] == 1
 
 
 def test_online_request():

@@ -15,7 +15,7 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 
 from analysis import report, text
-from analysis.findings import finding, variant_findings
+from analysis.findings import FINDING_METRICS, LOWER_IS_BETTER, finding, variant_findings
 from analysis.results import load_results
 from analysis.style import cjk_font, draw
 from sim import load_variants
@@ -67,6 +67,52 @@ def test_compare_writes_the_report_with_table_findings_and_figures(folder):
     for name in drawn:
         assert (folder / "figures" / f"{name}.png").is_file() and (folder / "figures" / f"{name}.svg").is_file()
     assert "20190101" in page and "Provenance" in page
+
+
+def test_unheard_demand_and_the_true_resolution_rate_stand_beside_the_three_rates(unheard_comparison, tmp_path):
+    """The hotline's three rates do not see residents who gave up unheard: the report shows unheard demand beside
+    them, the true resolution rate beside the reported one, and says plainly what the rates count."""
+    assert report.HEADLINE[:6] == ("response_rate", "resolution_rate", "true_resolution_rate", "satisfaction_rate",
+                                   "unheard_rate", "unheard_demand")
+    assert FINDING_METRICS[:4] == ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate")
+    assert {"unheard_rate", "unheard_demand"} <= LOWER_IS_BETTER
+    page = report.write_report(unheard_comparison).read_text(encoding="utf-8")
+    head = re.search(r"<table><tr>(.*?)</tr>", page)[1]
+    assert re.findall(r"<th>([^<]+)</th>", head)[:6] == [
+        "Response rate", "Resolution rate", "True resolution rate", "Satisfaction rate", "Unheard demand",
+        "Unheard problems (count)"]
+    row = re.search(r"</span>one-agent</td>(.*?)</tr>", page)[1]
+    assert len(re.findall(r"<td>\d+\.\d+%? \(", row)) == len(report.HEADLINE)   # a value in every column
+    note = re.search(r'</table>\n<p class="note">([^<]+)</p>', page)[1]
+    assert note.startswith("The response, resolution and satisfaction rates are defined as the hotline defines them: "
+                           "over evaluated handling requests")
+    assert "gave up without being heard is in none of them" in note and "Unheard demand counts those residents" in note
+    assert "The true resolution rate counts the evaluated requests whose problem was really solved" in note
+    told = re.findall(r'<li class="(\w+)">one-agent:? ([^<]*share of problems left unheard[^<]*)</li>', page)
+    assert told, "a finding on unheard demand"
+    for kind, sentence in told:   # a rise of unheard demand is bad news, a fall good news
+        assert kind == {"raises": "worse", "lowers": "better"}.get(sentence.split()[0], kind)
+    chinese = tmp_path / "zh"
+    shutil.copytree(unheard_comparison, chinese)
+    page = report.write_report(chinese, "zh").read_text(encoding="utf-8")
+    for words in ("<th>真实解决率</th><th>满意率</th><th>未被听见的诉求</th><th>未被听见的诉求（件）</th>",
+                  "响应率、解决率和满意率按热线的口径计算", "未被听见就放弃的居民不在这三项比率之中",
+                  "“未被听见的诉求”统计的正是这些居民", "真实解决率统计参与回访的诉求中问题确实得到解决的比例",
+                  "one-agent使未被听见的诉求占比"):
+        assert words in page, words
+
+
+def test_a_folder_without_unheard_demand_reports_without_it(older_comparison):
+    """A results folder written before unheard demand was measured still reports: no column, no note on it."""
+    results = load_results(older_comparison)
+    words = text.Text("en")
+    table = report.headline_table(results, words)
+    assert "Satisfaction rate" in table and "Unheard" not in table and "True resolution" not in table
+    note = report.rates_note(results, words)
+    assert "defined as the hotline defines them" in note and "Unheard demand counts" not in note
+    assert "true resolution rate" not in note
+    assert "unheard" not in report.findings_html(results, words)
+    assert report.write_report(results.folder).is_file()
 
 
 def test_report_is_self_contained(folder):
@@ -171,6 +217,12 @@ def test_finding_flips_to_no_clear_difference_when_the_interval_spans_zero():
     lower = finding("grid-300", "mean_resolve_h", {"mean": -0.4, "ci_low": -0.45, "ci_high": -0.34}, words)
     assert lower.clear and lower.better
     assert lower.sentence == "grid-300 shortens the mean time to resolve by 0.40 hours (95% CI 0.34 to 0.45)."
+    fewer = finding("one-agent", "unheard_rate", {"mean": -0.02, "ci_low": -0.03, "ci_high": -0.01}, words)
+    assert fewer.clear and fewer.better   # lower unheard demand is good news
+    assert fewer.sentence == ("one-agent lowers the share of problems left unheard by 2.0 percentage points "
+                              "(95% CI 1.0 to 3.0).")
+    more = finding("one-agent", "unheard_rate", {"mean": 0.02, "ci_low": 0.01, "ci_high": 0.03}, words)
+    assert more.clear and more.better is False and "raises the share of problems left unheard" in more.sentence
     single = finding("x", "resolution_rate", {"mean": 0.01, "ci_low": None, "ci_high": None, "n": 1}, words)
     assert single.kind == "unknown" and "cannot be judged" in single.sentence
     zh = finding("x", "resolution_rate", {"mean": 0.001, "ci_low": -0.002, "ci_high": 0.004}, text.Text("zh"))

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import socket
 
 import pytest
 
-from analysis.workshop import fonts, policies, runner
+from analysis.results import load_results
+from analysis.text import Text
+from analysis.workshop import cards, fonts, policies, runner
 from analysis.workshop.words import WORDS
 from run import main
 from sim import load_scenario
@@ -58,9 +61,9 @@ def test_every_position_of_every_lever_is_a_valid_scenario(policy):
 
 def test_a_run_too_short_for_a_lever_says_so():
     scenario = teaching()
-    assert policies.caveats(scenario, {"topics.enabled": True}, 3) == [
-        ("topics_too_short", {"lag": 60, "months": 3, "need": 4})]
-    assert policies.caveats(scenario, {"topics.enabled": True}, 4) == []
+    assert policies.caveats(scenario, {"topics.enabled": True}, 2) == [
+        ("topics_too_short", {"lag": 30, "months": 2, "need": 3})]
+    assert policies.caveats(scenario, {"topics.enabled": True}, 3) == []
     assert policies.caveats(scenario, {"ranking.pressure.enabled": True}, 1) == [("pressure_too_short", {})]
     assert policies.caveats(scenario, {"ranking.pressure.enabled": True}, 2) == []
     assert "at least 4 months" in WORDS["topics_too_short"][0].format(lag=60, months=3, need=4)
@@ -112,6 +115,54 @@ def test_a_run_compares_the_policy_with_the_base_on_the_same_problems():
     assert moved.traced.scenario.grid.households == 300 and moved.traced.trace
     runner.forget(same)
     assert not same.folder.exists()
+
+
+class Policy:
+    """A run whose policy has 3.0% (95% CI 2.0% to 4.0%) against the base's 5.0%, and the given difference."""
+
+    variant = "your policy"
+
+    def __init__(self, difference: dict):
+        self.diff = difference
+
+    def rate(self, variant: str, metric: str) -> dict:
+        return {"mean": 0.05 if variant == "base" else 0.03, "ci_low": 0.02, "ci_high": 0.04}
+
+    def difference(self, metric: str) -> dict:
+        return self.diff
+
+
+def test_a_card_shows_a_fall_in_unheard_demand_as_good_news_and_a_rise_as_bad():
+    en, fall, rise = Text("en"), {"mean": -0.02, "ci_low": -0.03, "ci_high": -0.01}, \
+        {"mean": 0.02, "ci_low": 0.01, "ci_high": 0.03}
+    unheard = cards.card(Policy(fall), "unheard_rate", en)
+    assert (unheard.label, unheard.value, unheard.delta, unheard.colour, unheard.arrow) == (
+        "Unheard demand", "3.0%", "-2.0 points", "green", "auto")
+    assert unheard.caption == "95% CI 2.0% to 4.0% · base 5.0%"
+    assert "in none of the three rates" in unheard.help and "Lower is better: a rise shows red" in unheard.help
+    assert cards.card(Policy(rise), "unheard_rate", en).colour == "red"
+    assert cards.card(Policy(rise), "satisfaction_rate", en).colour == "green"   # a rate: a rise is good news
+    satisfaction = cards.card(Policy(fall), "satisfaction_rate", en)
+    assert satisfaction.colour == "red" and "(see Unheard demand)" in satisfaction.help
+    unclear = cards.card(Policy({"mean": 0.01, "ci_low": -0.01, "ci_high": 0.03}), "unheard_rate", en)
+    assert (unclear.delta, unclear.colour, unclear.arrow) == ("no clear difference", "off", "off")
+    assert cards.percent(-0.0004) == "0.0%" and cards.percent(1.002) == "100.0%"   # an interval cut to 0..100%
+    chinese = cards.card(Policy(rise), "unheard_rate", Text("zh"))
+    assert chinese.label == "未被听见的诉求" and chinese.delta == "+2.0个百分点" and "越低越好" in chinese.help
+
+
+def test_a_run_shows_unheard_demand_beside_the_three_rates_when_measured(older_comparison):
+    scenario = teaching()
+    shown = {p.key: p.current(scenario) for p in policies.POLICIES}
+    run = runner.run(TEACHING, {**shown, "hotline.agents": 1, "hotline.lines": 1}, 1, 3, "en")
+    assert cards.shown(run) == list(cards.CARDS) == ["response_rate", "resolution_rate", "satisfaction_rate",
+                                                     "unheard_rate"]
+    unheard = cards.card(run, "unheard_rate", Text("en"))
+    assert unheard.label == "Unheard demand" and re.fullmatch(r"\d+\.\d%", unheard.value)
+    assert unheard.colour == "red"   # one agent on one line instead of two on six: more residents unheard
+    older = dataclasses.replace(run, results=load_results(older_comparison))   # a folder from before
+    assert cards.shown(older) == ["response_rate", "resolution_rate", "satisfaction_rate"]
+    runner.forget(run)
 
 
 def test_the_chinese_font_covers_every_chinese_word_of_the_app():

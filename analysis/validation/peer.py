@@ -50,7 +50,8 @@ def network_scenario(net: Network, seed: int = 6) -> Scenario:
                                    "levels": {"A": 1 - net.district_share, "C": net.district_share}}]},
         "consultation": {"per_household_per_year": 0},
         "hotline": {"lines": 100_000, "agents": net.agents, "talk_time": exponential(net.talk_mean),
-                    "patience": exponential(net.patience_mean), "redial_prob": 0, "max_attempts": 1},
+                    "patience": exponential(net.patience_mean), "redial_prob": 0, "max_attempts": 1,
+                    "switch": {}},  # a caller who hangs up leaves, as in the peer network
         "dispatch": {"delay": exponential(net.dispatch_mean), "accuracy": 1},
         "triage": {"time": exponential(net.triage_mean), "accuracy": 1},
         "levels": {"A": level(net.grid_effort_mean), "C": level(net.district_effort_mean)},

@@ -232,7 +232,7 @@ def _street_name(result, street: int) -> str:
 class _Journey:
     """Where one problem is while the trace tells its steps: its phases, flashes, closure and whistle."""
 
-    IGNORED = {"responded", "evaluated", "re-dispatched", "knowledge_base", "callback"}
+    IGNORED = {"responded", "evaluated", "re-dispatched", "knowledge_base", "callback", "switched", "unheard"}
 
     def __init__(self, record, events: list[tuple], grid: int):
         self.id, self.grid, self.category = int(record.id), grid, record.category
@@ -327,7 +327,7 @@ class _Journey:
     def _on_site(self, minute, after, late, idle, delays):
         self.whistle.update(on_site=minute, late=int(late), idle=bool(idle), delays=list(delays))
 
-    def _closed(self, minute, level, solved, gamed):
+    def _closed(self, minute, level, solved, gamed, chance):
         self.closed, self.solved = minute, bool(solved)
 
 

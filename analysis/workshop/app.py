@@ -17,28 +17,22 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analysis.findings import FINDING_METRICS, clear, variant_findings
+from analysis.findings import FINDING_METRICS, variant_findings
 from analysis.narrate import narrate
 from analysis.report import FIGURES, report_limits, write_report
 from analysis.style import png_bytes
 from analysis.text import Text
-from analysis.workshop import animation, fonts, policies, runner
+from analysis.workshop import animation, cards, fonts, policies, runner
 from analysis.workshop.animation import ANIMATION_HEIGHT, animation_html
-from analysis.workshop.words import LANGUAGES, WORDS
+from analysis.workshop.cards import COLOURS, percent
+from analysis.workshop.words import LANGUAGES, WORDS, words
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DEFAULT_SCENARIO = "teaching_street.yaml"
-RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
 SHOWN_FIGURES = ("rates", "differences", "timeseries", "funnel", "whistle")
 KEPT_RUNS = 5  # a participant's runs kept (each a small results folder)
 WORKERS = int(os.environ.get("GRIDGOV_WORKSHOP_WORKERS") or os.cpu_count() or 1)  # gridgov workshop --workers
 PAGE_FONT = "Source Sans"  # Streamlit's own font family
-COLOURS = {"better": "green", "worse": "red", "uncertain": "orange", "unclear": "gray"}
-
-
-def words(text: Text, key: str, **values) -> str:
-    """The app's own words (``words.WORDS``) in the language of ``text``."""
-    return WORDS[key][text.index].format(**values)
 
 
 def scenario_files() -> dict[str, str]:
@@ -104,29 +98,21 @@ def start_run(path: str, shown: dict, months: int, replications: int, text: Text
         st.session_state[drawn] = {k: v for k, v in st.session_state.get(drawn, {}).items() if k[0] in kept}
 
 
-def percent(value: float) -> str:
-    return f"{100 * value:.1f}%"
-
-
 def rate_cards(run: runner.Run, text: Text) -> None:
-    """The three rates of the policy, each with its interval, the base's value and the paired difference."""
-    for column, metric in zip(st.columns(3), RATES):
-        mine, base, diff = run.rate(run.variant, metric), run.rate("base", metric), run.difference(metric)
-        points = 100 * diff["mean"]
-        change = words(text, "difference", sign="+" if points >= 0 else "",
-                       value=f"{points:.1f}" if abs(points) >= 0.05 else f"{points:.2f}")
+    """The three rates of the policy and unheard demand beside them (``cards``), side by side."""
+    metrics = cards.shown(run)
+    for column, metric in zip(st.columns(len(metrics)), metrics):
+        card = cards.card(run, metric, text)
         with column:
-            st.metric(text.metric(metric), percent(mine["mean"]),
-                      change if clear(diff) else words(text, "no_clear"), delta_color="normal" if clear(diff) else "off",
-                      delta_arrow="auto" if clear(diff) else "off", help=words(text, "rates_help"), border=True)
-            st.caption(words(text, "ci", low=percent(mine["ci_low"]), high=percent(mine["ci_high"])) + " · "
-                       + words(text, "base_value", value=percent(base["mean"])))
+            st.metric(card.label, card.value, card.delta, delta_color=card.colour, delta_arrow=card.arrow,
+                      help=card.help, border=True)
+            st.caption(card.caption)
 
 
 def findings(run: runner.Run, text: Text) -> None:
     """The plain-language findings of the report, coloured good / bad / unclear."""
     results = run.results
-    base = {m: results.stats("base", m)["mean"] for m in FINDING_METRICS if m in results.replications}
+    base = {m: results.stats("base", m)["mean"] for m in results.present(FINDING_METRICS)}
     for item in variant_findings(runner.POLICY[text.lang], results.differences()[run.variant], text, base,
                                  report_limits(results, run.variant, text)):   # named in the page's language
         kind = ("better" if item.better else "worse") if item.clear else item.kind
@@ -154,12 +140,12 @@ def stories(run: runner.Run, text: Text) -> None:
 
 
 def history(text: Text) -> None:
-    """This participant's runs, one row each: what changed and the three rates of the policy."""
+    """This participant's runs, one row each: what changed, and the policy's three rates and unheard demand."""
     rows = []
     for run in st.session_state.get("runs", []):
         row = {words(text, "run_col"): run.number, words(text, "scenario"): Path(run.scenario_file).name,
                words(text, "changes_col"): changes(run, text)}
-        for metric in RATES:
+        for metric in cards.shown(run):
             row[text.metric(metric)] = percent(run.rate(run.variant, metric)["mean"])
         rows.append(row)
     st.dataframe(pd.DataFrame(rows[::-1]), hide_index=True)
@@ -184,7 +170,8 @@ def report(run: runner.Run, text: Text) -> None:
 
 
 def show(run: runner.Run, text: Text) -> None:
-    """The latest run: headline, the three rates, findings, then figures, animation, stories, history."""
+    """The latest run: headline, the three rates and unheard demand, findings, then figures, animation, stories,
+    history."""
     st.subheader(words(text, "result_head", n=run.number, scenario=run.results.scenario.name, months=run.months,
                        r=run.replications, s=run.seconds))
     st.markdown(words(text, "your_policy", changes=changes(run, text)))

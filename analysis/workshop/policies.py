@@ -57,35 +57,48 @@ class Policy:
 
 POLICIES = (
     Policy("grid.households", CHOICE, (300, 400, 500),
-           ("The same households in fewer, larger grids need fewer grid workers (Wuchang moved from 300 to 500).",
-            "同样的住户，网格越大，网格员越少（武昌区由300户调整为500户）。")),
+           ("The same households in fewer, larger grids need fewer grid workers (Wuchang moved from 300 to 500), "
+            "but each worker has less time for each household's matters: slower, and fewer solved.",
+            "同样的住户，网格越大，网格员越少（武昌区由300户调整为500户），但每位网格员分给每户的时间更少："
+            "办得更慢，解决得更少。")),
     Policy("whistle.report_timeout", CHOICE, ("15min", "30min", "1h", "2h", "4h", "none"),
            ("How soon departments must report after the street blows the whistle (30 minutes in Pinggu's rule). "
-            "On its own a limit only changes what counts as on time; with double assessment, departments hurry "
-            "when there is one.",
-            "街道吹哨后，部门须在多长时间内报到（平谷最初规定30分钟）。单有时限只改变“按时”的标准；"
-            "实行双考核时，有时限部门才会加快。")),
+            "A tighter limit makes more of the teams that would be late hurry, as far as their distance allows; "
+            "the sooner they arrive, the better the chance to act before a passing violation moves on or an "
+            "emergency spreads. Double assessment makes more of them hurry.",
+            "街道吹哨后，部门须在多长时间内报到（平谷最初规定30分钟）。时限越紧，本会迟到的部门中赶来的越多"
+            "（路远的除外）；到得越早，越能在违法行为消失、险情扩大之前处置。实行双考核时赶来的更多。")),
     Policy("whistle.assessment.enabled", SWITCH, (),
            ("Streets rate the departments that report to their whistles, and the rating counts in the "
-            "departments' appraisal (30% in Wuchang): they report sooner and idle less.",
-            "街道对吹哨报到的部门打分，计入部门考核（武昌占30%）：部门报到更快，到而不干更少。")),
+            "departments' appraisal (30% in Wuchang): with a report limit, more of them hurry and fewer come "
+            "without working, so more whistle matters are solved.",
+            "街道对吹哨报到的部门打分，计入部门考核（武昌占30%）：有报到时限时，赶来的部门更多，"
+            "到而不干更少，吹哨事项解决得更多。")),
     Policy("forces.all_on_call", SWITCH, (),
-           ("Withdraw the forces stationed at the street (1+4): every department comes from the district.",
-            "撤回下沉街道的“1+4”力量：所有部门都从区里派出。")),
+           ("Withdraw the forces stationed at the street (1+4): every department comes from the district, "
+            "later, and the chance to act passes meanwhile.",
+            "撤回下沉街道的“1+4”力量：所有部门都从区里派出，到得更晚，处置时机随之流失。")),
     Policy("dispatch.mode", SWITCH, (),
            ("Send utility tickets straight to the city department or utility instead of through the street.",
             "水电气热等工单直接派给市级部门或企业，不再经过街道。"), on="precise", off="street",
            label=("precise dispatch", "精准派单")),
     Policy("hotline.agents", NUMBER, (1, 30),
-           ("Hotline agents answering calls at the same time.", "同时接听电话的热线坐席数。")),
+           ("Hotline agents answering calls at the same time. Callers who cannot get through try the app or "
+            "their grid worker, or give up: unheard demand, which the three rates do not see.",
+            "同时接听电话的热线坐席数。打不进的来电者或改用网上、网格员渠道，或放弃：未被听见的诉求，"
+            "三率看不到它。")),
     Policy("hotline.lines", NUMBER, (1, 60),
-           ("Telephone lines: callers beyond them hear a busy tone.", "热线线路数：超出的来电听到忙音。")),
+           ("Telephone lines: callers beyond them hear a busy tone, and some give up unheard.",
+            "热线线路数：超出的来电听到忙音，有些人就此放弃，诉求未被听见。")),
     Policy("topics.enabled", SWITCH, (),
-           ("Each month the city picks the most frequent hard problem and fixes its root cause (fewer such "
-            "requests after a lag of two months).", "每月选取高频难点问题从根源治理（约两个月后此类诉求减少）。")),
+           ("Each month the city picks the most frequent hard problem and fixes its root cause: after a lag, "
+            "fewer such requests, and those left are easier to solve (the lower levels get the powers they "
+            "lacked).", "每月选取高频难点问题从根源治理：一段时间后此类诉求减少，余下的也更好解决"
+            "（基层获得了原先缺少的权限）。")),
     Policy("ranking.pressure.enabled", SWITCH, (),
            ("Streets at the bottom of the monthly ranking are named and their leaders interviewed: they work "
-            "faster, and may rush closures. A street alone (the teaching street) is always at the bottom, so "
+            "faster and solve more, and may rush closures that residents are talked into calling solved. A "
+            "street alone (the teaching street) is always at the bottom, so "
             "the pressure is on from its second month.",
             "月度排名靠后的街道被通报、约谈：办理更快，也可能应付式办结。只有一条街道时（教学街道），"
             "它总是排在末位，从第二个月起始终承受压力。")),

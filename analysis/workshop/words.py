@@ -5,6 +5,8 @@ what is only on the app's screen is here, so the language switch changes
 all of it at once (a test checks both languages are filled in).
 """
 
+from ..text import Text
+
 LANGUAGES = {"English": "en", "中文": "zh"}
 
 WORDS = {
@@ -52,9 +54,17 @@ WORDS = {
     "difference": ("{sign}{value} points", "{sign}{value}个百分点"),
     "no_clear": ("no clear difference", "无明显差异"),
     "rates_help": ("Share of evaluated handling requests responded to in time / reported solved / reported "
-                   "satisfied (docs/metrics.md). Arrow: your policy minus the base, paired over replications.",
-                   "参与回访的办理类诉求中，按时响应／表示已解决／表示满意的比例（见 docs/metrics.md）。"
-                   "箭头：你的方案减基准方案，按重复配对。"),
+                   "satisfied, as the hotline counts them (docs/metrics.md): residents who gave up without being "
+                   "heard are in none of these rates (see Unheard demand). Arrow: your policy minus the base, "
+                   "paired over replications.",
+                   "按热线口径，参与回访的办理类诉求中按时响应／表示已解决／表示满意的比例（见 docs/metrics.md）："
+                   "未被听见就放弃的居民不在这些比率之中（见“未被听见的诉求”）。箭头：你的方案减基准方案，按重复配对。"),
+    "unheard_help": ("Share of the problems residents raised whose resident gave up without being heard: every call "
+                     "failed and no other channel was tried (docs/metrics.md). They are in none of the three rates. "
+                     "Lower is better: a rise shows red. Arrow: your policy minus the base, paired over "
+                     "replications.",
+                     "居民提出的问题中，每次来电都未接通、也未尝试其他渠道，未被听见就放弃的比例（见 docs/metrics.md）。"
+                     "这些居民不在三项比率之中。越低越好：上升显示为红色。箭头：你的方案减基准方案，按重复配对。"),
     "finding": ("What changed", "有何变化"),
     "tab_figures": ("Figures", "图表"),
     "tab_watch": ("Watch the street", "观看街道运行"),
@@ -77,3 +87,8 @@ WORDS = {
     "run_col": ("run", "运行"),
     "changes_col": ("your policy", "你的方案"),
 }
+
+
+def words(text: Text, key: str, **values) -> str:
+    """The app's own words (``WORDS[key]``) in the language of ``text``, filled in with ``values``."""
+    return WORDS[key][text.index].format(**values)

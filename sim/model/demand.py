@@ -27,7 +27,7 @@ from .gridworker import GridWork
 from .life import Life
 from .observer import Observer
 from .organisation import City, Street
-from .request import CONSULTATION, FATES, FOUND, PROBLEM, Ids, Request
+from .request import CONSULTATION, FATES, FOUND, PROBLEM, QUESTION_FATES, Ids, Request
 from .streams import Stream, Streams
 
 INF = math.inf
@@ -131,7 +131,7 @@ class Demand:
             req = Request(self.ids(), CONSULTATION, street.index, community.index, community.grid_of(household),
                           -1, 0, self.consultation_urgency, "online" if online else "hotline", env.now)
             draws.caller(req)
-            req.fate = draws.fate(1)
+            req.fate = draws.fate(QUESTION_FATES)
             env.process(self.life.question(req))
 
     def scripted(self) -> Generator:

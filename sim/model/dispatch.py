@@ -4,7 +4,8 @@ Since 2019 the city centre dispatches tickets straight to the street
 (``dispatch.mode: street``). With precise dispatch, tickets owned by a city
 department or utility go straight to it, the street only informed; the
 receiver contacts the resident on receipt. Urgent classes (``immediate``)
-skip the centre's dispatch delay. A wrong dispatch costs an objection, a review and a second dispatch. The street
+skip the centre's dispatch delay, and emergencies go ahead in the street
+centre's queue. A wrong dispatch costs an objection, a review and a second dispatch. The street
 centre, staffed around the clock, contacts the resident on receipt (the
 response) and triages to a level; a utility ticket that reached the street
 is passed on. Requests raised to a grid worker, or found on patrol, start in
@@ -32,10 +33,10 @@ class Dispatch:
     """The city centre's dispatch, the street centres' triage and the grid workers' intake."""
 
     def __init__(self, env: Environment, dispatch: DispatchSection, triage: Triage, staff: int, city: City,
-                 categories: list[CategoryPlan], immediate: list[bool], streams: Streams, handling: Handling,
-                 observer: Observer):
+                 categories: list[CategoryPlan], immediate: list[bool], priority: list[bool], streams: Streams,
+                 handling: Handling, observer: Observer):
         self.env, self.observer, self.handling = env, observer, handling
-        self.categories, self.immediate = categories, immediate
+        self.categories, self.immediate, self.priority = categories, immediate, priority
         self.accuracy, self.precise = dispatch.accuracy, dispatch.mode == "precise"
         self.triage_accuracy = triage.accuracy
         dispatching = streams["dispatch"]
@@ -91,17 +92,26 @@ class Dispatch:
         obs.referred(env.now, req, req.street)
         yield from self.street_route(req)
 
-    def street_route(self, req: Request) -> Generator:
-        """The street centre triages the ticket, or passes a utility's ticket on."""
-        env, obs = self.env, self.observer
+    def refer_question(self, req: Request) -> Generator:
+        """A question the knowledge base does not cover is written up and passed on by the street centre."""
+        yield from self.triage_at_centre(req)
+
+    def triage_at_centre(self, req: Request) -> Generator:
+        """A street dispatcher (emergencies first) spends the triage time on the request."""
+        env = self.env
         centre = self.centres[req.street]
-        turn = centre.acquire()
+        turn = centre.acquire(self.priority[req.urgency])
         if turn is not None:
             yield turn
         duration = self.triage_time()
-        obs.busy("street_centres", env.now, duration)
+        self.observer.busy("street_centres", env.now, duration)
         yield env.timeout(duration)
         centre.release()
+
+    def street_route(self, req: Request) -> Generator:
+        """The street centre triages the ticket, or passes a utility's ticket on."""
+        env, obs = self.env, self.observer
+        yield from self.triage_at_centre(req)
         if req.respond(env.now):  # the centre, staffed around the clock, contacts the resident on receipt
             obs.responded(env.now, req)
         level = self.judge_level(req, STREET_TRIAGE)

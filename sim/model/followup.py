@@ -2,16 +2,18 @@
 
 "Whoever raised it rates it": after closure the resident is called back,
 answers with probability ``reach_prob``, reports whether the problem was
-solved (truthfully, here) and whether they are satisfied, from a logistic
-model of the solution, a late response, the days the ticket stayed open and
-how often it bounced. An unsolved problem comes back as a repeat request
-with probability ``repeat_prob``. Problems found on patrol have nobody to
+solved (truthfully, unless a street under ranking pressure rushed it closed
+and talked them into "solved") and whether they are satisfied, from a
+logistic model of what they lived through: the solution as they report it,
+a late response, a completion after its limit, the days the ticket stayed
+open, how often it bounced, and how many calls failed before they got
+through. A problem not really solved comes back as a repeat request with
+probability ``repeat_prob``, whatever was reported. Problems found on patrol have nobody to
 call back and are not evaluated, but can come back all the same.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Generator
 
 from sim.scenario.durations import DAY
@@ -20,18 +22,16 @@ from sim.scenario.schema import Evaluation, TimeLimit
 from .environment import Environment
 from .governance import Governance
 from .observer import Observer
+from .odds import logistic
 from .request import REACH, REPEAT, SATISFY, Request
 from .streams import Streams
 
 
-def satisfaction_probability(e: Evaluation, solved: bool, late: bool, days_open: float, bounces: int) -> float:
+def satisfaction_probability(e: Evaluation, solved: bool, late: bool, days_open: float, bounces: int,
+                             overdue: bool = False, failed_calls: int = 0) -> float:
     """P(satisfied) = 1 / (1 + exp(-z)) with z the evaluation section's linear score."""
-    z = (e.intercept + e.solved * solved + e.late_response * late + e.per_day_open * days_open
-         + e.per_bounce * bounces)
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    ez = math.exp(z)  # the same value, without overflow for very negative scores
-    return ez / (1.0 + ez)
+    return logistic(e.intercept + e.solved * solved + e.late_response * late + e.late_completion * overdue
+                    + e.per_day_open * days_open + e.per_bounce * bounces + e.per_failed_call * failed_calls)
 
 
 class FollowUp:
@@ -42,6 +42,7 @@ class FollowUp:
         self.env, self.observer, self.governance = env, observer, governance
         self.evaluation = evaluation
         self.response_limit = [limit.response for limit in limits]  # by urgency class index
+        self.completion_limit = [limit.completion for limit in limits]
         self.delay = evaluation.delay.sampler(streams["evaluation"])
         self.repeat_delay = evaluation.repeat_delay.sampler(streams["evaluation/repeat"])
 
@@ -52,8 +53,10 @@ class FollowUp:
             yield env.timeout(self.delay())
             if req.fate[REACH] < e.reach_prob:
                 in_time = req.response - req.ticket <= self.response_limit[req.urgency]
-                p = satisfaction_probability(e, req.solved, not in_time, (req.closed - req.ticket) / DAY,
-                                             req.bounces)
+                took = req.closed - req.ticket
+                failed = req.attempts - (req.via == "hotline")  # calls before the one that got through
+                p = satisfaction_probability(e, req.reported_solved, not in_time, took / DAY, req.bounces,
+                                             took > self.completion_limit[req.urgency], failed)
                 req.satisfied = req.fate[SATISFY] < p
                 req.evaluated = env.now
                 self.governance.evaluated(env.now, req, in_time)

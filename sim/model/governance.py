@@ -6,8 +6,9 @@ problems of each month. At the end of every calendar month the streets are
 scored on that month's evaluations; with ``ranking.pressure`` on, the bottom
 ones are named and work under pressure the next month (faster at A and B,
 solving more, perhaps rushing closures). With ``topics`` on, the city picks
-the month's topic, whose root-cause fixes cut that category's arrivals after
-a lag. What it chose is kept for the results.
+the month's topic, whose root-cause fixes, after a lag, cut that category's
+arrivals and make its matters easier to solve (the lower levels get the
+powers they lacked). What it chose is kept for the results.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Governance:
         self.pace = [1.0] * streets  # handling-time factor (1 - speedup when named)
         self.pressured = [False] * streets
         self.topic_factor = [1.0] * len(self.category_names)  # share of a category's problems still arising
+        self.easier = [0.0] * len(self.category_names)  # log-odds of solving a topic's fix adds to its category
         self.chosen: set[int] = set()
         self.named: list[tuple[int, list[int]]] = []  # (month, streets named at its end)
         self.topics: list[tuple[int, float, str, float]] = []  # (month, chosen at, category, in effect from)
@@ -107,5 +109,10 @@ class Governance:
         for category in choose_topics(arrivals, candidates, self.chosen, t.per_month):
             self.chosen.add(category)
             self.topics.append((month, env.now, self.category_names[category], env.now + t.lag))
-            env.timeout(t.lag).callbacks.append(
-                lambda _event, c=category: self.topic_factor.__setitem__(c, 1.0 - t.reduction))
+            env.timeout(t.lag).callbacks.append(lambda _event, c=category: self.fixed(c))
+
+    def fixed(self, category: int) -> None:
+        """A topic's root-cause fix takes effect: fewer of its problems arise, and they are easier to solve."""
+        t = self.topics_section
+        self.topic_factor[category] = 1.0 - t.reduction
+        self.easier[category] = t.easier

@@ -33,6 +33,7 @@ class GridWork:
         # every household once per cycle: 52 weeks of working days a year (a year never holds fewer)
         self.cycle = math.floor(52 * calendar.per_week / g.home_visit_target) if g.home_visit_target else INF
         self.handling_share = [g.handling_share(c.households / c.grids) for c in city.communities]
+        self.care = [g.care_odds(c.households / c.grids) for c in city.communities]  # log-odds of solving at A
         self.volunteer_rate = volunteers.per_1000_households * volunteers.sighting_rate / DAY  # per minute
 
     def patrol_finds(self, community: Community, grid: int, now: float, u: float) -> float:

@@ -68,14 +68,15 @@ class Model:
         ids = Ids()
         categories = [CategoryPlan.of(c, setting.urgencies) for c in s.demand.categories]
         limits = [s.time_limits[u] for u in setting.urgencies]
+        priority = [limit.priority for limit in limits]
         self.governance = Governance(env, setting)
         self.gridwork = GridWork(s.grid, s.volunteers, city, calendar)
         self.hotline = Hotline(env, s.hotline, streams, observer)
-        self.whistle = Whistle(env, s.whistle, s.forces, city, categories, streams, observer)
-        self.handling = Handling(env, s, city, calendar, self.gridwork, streams, self.whistle, self.governance,
-                                 observer)
+        self.whistle = Whistle(env, s.whistle, s.forces, city, categories, priority, streams, observer)
+        self.handling = Handling(env, s, city, calendar, self.gridwork, priority, streams, self.whistle,
+                                 self.governance, observer)
         self.dispatch = Dispatch(env, s.dispatch, s.triage, s.organisation.street_centre_staff, city, categories,
-                                 [limit.immediate for limit in limits], streams, self.handling, observer)
+                                 [limit.immediate for limit in limits], priority, streams, self.handling, observer)
         self.follow_up = FollowUp(env, s.evaluation, limits, streams, self.governance, observer)
         self.life = Life(env, s, calendar, streams, ids, self.hotline, self.dispatch, self.follow_up,
                          self.governance, observer)

@@ -43,6 +43,8 @@ TRACE = {
     "busy": ("attempt",),  # every hotline line busy
     "answered": ("attempt", "waited"),  # an agent answers
     "abandoned": ("attempt", "waited"),  # the caller hangs up while waiting
+    "switched": ("channel",),  # the caller gives up on the phone and raises the problem online or in person
+    "unheard": (),  # the caller gives up altogether: the problem goes unheard
     "knowledge_base": (),  # a question answered on the call from the knowledge base
     "callback": (),  # a department calls back with the answer to a question
     "ticket": (),  # the hotline or online desk writes a ticket
@@ -58,8 +60,8 @@ TRACE = {
     "on_site": ("after", "late", "idle", "delays"),  # every team reported: minutes after the whistle, late
     # reports, whether one is present but not working, each force's report delay in summoning order
     "escalated": ("level",),  # passed up to this level
-    "closed": ("level", "solved", "gamed"),  # closed at this level
-    "evaluated": ("solved", "satisfied"),  # the resident's answer on the follow-up call
+    "closed": ("level", "solved", "gamed", "chance"),  # closed at this level; the chance it had of being solved
+    "evaluated": ("solved", "satisfied"),  # the resident's answer on the follow-up call: reported solved, satisfied
 }
 
 
@@ -137,8 +139,11 @@ class Observer:
         """An agent answers after ``waited`` minutes (``delayed``: every agent was busy when the call came)
         and talks for ``talk`` minutes."""
 
+    def switched(self, now: float, req: Request) -> None:
+        """The caller gives up on the phone and raises the problem through ``req.switched`` instead."""
+
     def lost(self, now: float, req: Request) -> None:
-        """The caller gives up: the request never gets through."""
+        """The caller gives up: the request never gets through (for a problem: unheard demand)."""
 
     def question_answered(self, now: float, req: Request) -> None:
         """A question is answered: on the call (``req.outcome`` is ``answered``) or by a callback."""
@@ -193,8 +198,9 @@ class Observer:
         """Every summoned team has reported: each force's delay after the whistle blown at ``blown``, whether
         within the limit, and whether it is present but not working."""
 
-    def closed(self, now: float, req: Request, level: int) -> None:
-        """The ticket is closed at ``level`` (``req.solved``, ``req.gamed``)."""
+    def closed(self, now: float, req: Request, level: int, chance: float) -> None:
+        """The ticket is closed at ``level`` (``req.solved``, ``req.gamed``); ``chance``: the probability it had
+        of being solved there."""
 
     def escalated(self, now: float, req: Request, level: int) -> None:
         """The matter is passed up to ``level``."""

@@ -23,11 +23,13 @@ COMMUNITY_INTAKE = ("grid_worker", "group_chat", *FOUND)
 
 # the chance outcomes each problem draws for itself when it appears (indices into Request.fate), so that two
 # variants decide them alike: common random numbers beyond the problem's own attributes
-FATES = ("dispatch", "community_triage", "street_triage", "solve", "game", "reach", "satisfy", "repeat")
-DISPATCH, COMMUNITY_TRIAGE, STREET_TRIAGE, SOLVE, GAME, REACH, SATISFY, REPEAT = range(len(FATES))
-COVERED = 0  # a consultation's one draw: is it in the knowledge base?
+FATES = ("dispatch", "community_triage", "street_triage", "solve", "game", "reach", "satisfy", "repeat", "switch")
+DISPATCH, COMMUNITY_TRIAGE, STREET_TRIAGE, SOLVE, GAME, REACH, SATISFY, REPEAT, SWITCH = range(len(FATES))
+COVERED, ASK_AGAIN = 0, 1  # a consultation's draws: is it in the knowledge base? will its resident call again?
+QUESTION_FATES = 2
 
-# how a request's life ended (or ``OPEN`` at the horizon)
+# how a request's life ended (or ``OPEN`` at the horizon); a problem ``LOST`` is unheard demand: its resident gave
+# up on the phone and tried no other channel
 CLOSED, ANSWERED, CALLBACK, LOST, OPEN = "closed", "answered", "callback", "lost", "open"
 
 
@@ -35,7 +37,7 @@ class Request:
     """A problem or consultation raised (or found) in one grid."""
 
     __slots__ = (
-        "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel",
+        "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel", "switched",
         "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
         "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
         "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk", "fate",
@@ -47,6 +49,7 @@ class Request:
         self.kind = kind
         self.street, self.community, self.grid = street, community, grid
         self.category, self.needed, self.urgency, self.channel = category, needed, urgency, channel
+        self.switched = ""  # the channel a resident who could not get through on the phone used instead
         self.repeat = repeat
         self.proactive = False
         self.appeared = appeared
@@ -59,7 +62,7 @@ class Request:
         self.whistle = ""
         self.reports = self.late_reports = self.idle_reports = 0
         self.solved = False
-        self.gamed = False  # closed unsolved but reported solved under ranking pressure
+        self.gamed = False  # rushed closed unsolved under ranking pressure, the resident talked into "solved"
         self.satisfied = None
         self.outcome = OPEN
         self.patience: float | None = None  # the first call's patience and talk time, drawn when it appears
@@ -67,8 +70,13 @@ class Request:
         self.fate: list[float] = []  # the request's own uniforms for its chance outcomes, see FATES
 
     @property
+    def via(self) -> str:
+        """The channel the request came in by: the one it was raised by, or the one its resident switched to."""
+        return self.switched or self.channel
+
+    @property
     def reported_solved(self) -> bool:
-        """What the resident is told and reports: solved, or rushed closed under ranking pressure."""
+        """What the resident reports: solved, or rushed closed under ranking pressure and talked into it."""
         return self.solved or self.gamed
 
     def respond(self, now: float) -> bool:

@@ -1,18 +1,26 @@
 """The street blows the whistle and departments report (MODEL.md 2.6).
 
 Each force the category needs sends a team: a stationed team (1+4) from the
-street, an on-call one (N) from the district. A team's report delay is its
-wait for a free team plus its travel; it is on time if within
-``whistle.report_timeout`` (with ``none``, within ``reference_timeout``, so
-that variants compare). Double assessment shortens travel and idling while a
-limit is in force (travel only: a wait for a free team is not shortened). A
-team may come and not work ("present but not working"),
-which lowers the chance the matter is solved. Teams stay until the on-site work is done (level B's effort, in
-``handling``), so they are busy from the moment they are sent until they stand down.
+street, an on-call one (N) from the district; emergencies take the first
+free team. A team's report delay is its wait for a free team plus its
+travel. The limit itself pulls travel in: of the teams that would arrive
+after the limit, the share ``whistle.hurry`` (the compliance, more under
+double assessment) hurry to make it by the limit, but no hurry saves the
+share of a team's usual travel that is distance (``min_travel``); so a
+tighter limit brings more teams earlier, far on-call teams least. A report is on time if
+within ``whistle.report_timeout`` (with ``none``, within
+``reference_timeout``, so that variants compare). A team may come and not
+work ("present but not working"). What the crew brings to the matter is
+its ``chance`` factor: the chance to act passes while the teams are on their
+way (``window`` of the whistle's kind: the stall moves on, the leak
+spreads), and a team present but not working adds nothing. Teams stay until
+the on-site work is done (level B's effort, in ``handling``), so they are
+busy from the moment they are sent until they stand down.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Generator
 
@@ -30,25 +38,28 @@ from .streams import Streams
 
 @dataclass(frozen=True, slots=True)
 class Crew:
-    """The teams a whistle brought: each one's pool and whether it came on call, when each set off, and
-    whether any of them is present but not working."""
+    """The teams a whistle brought: each one's pool and whether it came on call, when each set off, and the
+    factor its arrival and work put on the chance the matter is solved."""
 
     teams: list[tuple[Pool, bool]]
     sent: list[float]
-    idle: bool
+    chance: float
 
 
 class Whistle:
     """The forces of every street, stationed (1+4) and on call (N), and how they report."""
 
     def __init__(self, env: Environment, section: WhistleSection, forces: Forces, city: City,
-                 categories: list[CategoryPlan], streams: Streams, observer: Observer):
-        self.env, self.observer, self.categories = env, observer, categories
+                 categories: list[CategoryPlan], priority: list[bool], streams: Streams, observer: Observer):
+        self.env, self.observer, self.categories, self.priority = env, observer, categories, priority
         self.stream = streams["whistle"]
         self.report_stationed = section.report_delay_stationed.sampler(self.stream)
         self.report_on_call = section.report_delay_on_call.sampler(self.stream)
         self.limit = section.on_time_limit
-        self.delay_factor, self.idle_factor = section.assessment.factors(section.report_timeout)
+        self.timeout = math.inf if section.report_timeout is None else section.report_timeout
+        self.hurry, self.min_travel = section.hurry, section.min_travel
+        self.idle_factor, self.idle_solve_factor = section.idle_factor, section.idle_solve_factor
+        self.window = {kind: math.inf if window is None else window for kind, window in section.window.items()}
         self.present_not_working = section.present_not_working
         self.teams_out = {False: observer.station("stationed_teams_out"), True: observer.station("on_call_teams_out")}
         stationed_here = forces.stationed_at_street
@@ -81,9 +92,12 @@ class Whistle:
         teams = [self.forces[req.street][force] for force in category.forces]  # (pool, on call?)
         sent = [blown] * len(teams)  # when each team was free to set off
         travels, idles, waiting = [], [], []
+        first = self.priority[req.urgency]
+        hurries = []
         for i, (pool, on_call) in enumerate(teams):
-            turn = pool.acquire()
-            travels.append((self.report_on_call if on_call else self.report_stationed)() * self.delay_factor)
+            turn = pool.acquire(first)
+            travels.append((self.report_on_call if on_call else self.report_stationed)())
+            hurries.append(self.stream.uniform() < self.hurry)
             idles.append(self.stream.uniform() < self.present_not_working * self.idle_factor)
             if turn is None:
                 self.teams_out[on_call].enter(blown)
@@ -97,7 +111,8 @@ class Whistle:
 
         if waiting:
             yield env.all_of(waiting)
-        reports = [start + travel for start, travel in zip(sent, travels)]
+        reports = [start + (self.pulled(travel, start - blown) if hurry else travel)
+                   for start, travel, hurry in zip(sent, travels, hurries)]
         yield env.timeout(max(reports) - env.now)
         delays = [reported - blown for reported in reports]
         on_time = [delay <= self.limit for delay in delays]
@@ -105,7 +120,13 @@ class Whistle:
         req.late_reports += on_time.count(False)
         req.idle_reports += idles.count(True)
         obs.on_site(env.now, req, blown, category.forces, delays, on_time, idles)
-        return Crew(teams, sent, any(idles))
+        chance = math.exp(-max(delays) / self.window[category.whistle])
+        return Crew(teams, sent, chance * (self.idle_solve_factor if any(idles) else 1.0))
+
+    def pulled(self, travel: float, waited: float) -> float:
+        """The travel of a team that hurries to make the limit, having ``waited`` for a free team: by the limit
+        if its distance allows, else as fast as the distance allows (never slower than usual)."""
+        return min(travel, max(travel * self.min_travel, self.timeout - waited))
 
     def stand_down(self, crew: Crew) -> None:
         """The work is done: every team goes back and is free again."""

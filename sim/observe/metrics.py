@@ -21,9 +21,17 @@ DEFINITIONS: dict[str, str] = {
     "consultations": "questions asked by phone or online",
     "tickets": "handling requests that became a ticket (answered calls, online requests, grid-worker intake)",
     "response_rate": "evaluated requests first contacted within their class's response limit / evaluated requests",
-    "resolution_rate": "evaluated requests reported solved / evaluated requests (includes gamed closures)",
+    "resolution_rate": "evaluated requests reported solved / evaluated requests (includes rushed closures whose "
+                       "resident was talked into reporting them solved)",
+    "true_resolution_rate": "evaluated requests whose problem was really solved / evaluated requests",
     "satisfaction_rate": "evaluated requests the resident reports satisfied with / evaluated requests",
+    "unheard_rate": "problems whose resident gave up on the phone and tried no other channel (unheard demand) / "
+                    "problems raised by residents (repeats included; not those found first by patrol, home visit "
+                    "or volunteer). The three rates do not see these residents",
+    "unheard_demand": "problems whose resident gave up on the phone and tried no other channel",
     "completion_rate": "tickets closed within their completion limit / tickets whose limit fell within the horizon",
+    "priority_completion_rate": "tickets of a priority class (emergencies) closed within their completion limit / "
+                                "such tickets whose limit fell within the horizon",
     "mean_response_h": "mean time from ticket to first contact, over tickets contacted",
     "mean_grid_worker_start_h": "mean time from an A-level matter reaching its grid worker to work starting on it",
     "mean_resolve_h": "mean time from ticket to closure, over closed tickets",
@@ -37,7 +45,10 @@ DEFINITIONS: dict[str, str] = {
                             "line (Erlang's probability of waiting)",
     "hotline_mean_wait_min": "mean wait of answered calls, minutes (average speed of answer)",
     "hotline_service_level": "calls answered within the service-level threshold / call attempts that got a line",
-    "hotline_lost": "requests whose caller gave up before getting through",
+    "hotline_lost": "requests (problems and questions) whose caller gave up before getting through and tried no "
+                    "other channel",
+    "hotline_switched": "problems whose resident gave up on the phone and raised them online or with their grid "
+                        "worker instead",
     "consultation_on_call_rate": "consultations answered at once from the knowledge base (on the call, or online) "
                                  "/ consultations answered",
     "forwarded_to_utility": "utility tickets that reached a street (by street dispatch, or from a grid worker) "
@@ -102,8 +113,12 @@ def compute(rec: Recorder) -> dict[str, float]:
         "tickets": c["tickets"],
         "response_rate": ratio(c["eval_responded"], c["evaluated"]),
         "resolution_rate": ratio(c["eval_solved"], c["evaluated"]),
+        "true_resolution_rate": ratio(c["eval_true_solved"], c["evaluated"]),
         "satisfaction_rate": ratio(c["eval_satisfied"], c["evaluated"]),
+        "unheard_rate": ratio(c["unheard"], c["problems"] - c["proactive"]),
+        "unheard_demand": c["unheard"],
         "completion_rate": ratio(c["completed_in_time"], c["due"]),
+        "priority_completion_rate": ratio(c["priority_in_time"], c["priority_due"]),
         "mean_response_h": ratio(c["response_sum"], c["responded"]) / 60.0,
         "mean_grid_worker_start_h": ratio(c["a_start_sum"], c["a_started"]) / 60.0,
         "mean_resolve_h": ratio(c["resolve_sum"], c["closed"]) / 60.0,
@@ -117,6 +132,7 @@ def compute(rec: Recorder) -> dict[str, float]:
         "hotline_mean_wait_min": ratio(c["wait_sum"], c["answered"]),
         "hotline_service_level": ratio(c["answered_in_threshold"], c["queued"]),
         "hotline_lost": c["lost"],
+        "hotline_switched": c["switched"],
         "consultation_on_call_rate": ratio(c["consult_on_call"], c["consult_on_call"] + c["consult_callback"]),
         "forwarded_to_utility": c["forwarded"],
         "misdispatch_rate": ratio(c["misdispatched"], c["dispatched"]),

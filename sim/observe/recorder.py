@@ -15,7 +15,7 @@ import math
 from typing import Callable, Optional
 
 from sim.model.observer import STATIONS, Observer
-from sim.model.request import ANSWERED, COMMUNITY_INTAKE, NAN, Request
+from sim.model.request import ANSWERED, COMMUNITY_INTAKE, NAN, PROBLEM, Request
 from sim.model.setting import Setting
 from sim.scenario.schema import LEVELS
 
@@ -25,7 +25,7 @@ from .flows import Flow
 RECORDS = (
     ("replication", "int32"), ("id", "int64"), ("kind", "string"), ("street", "int32"), ("community", "int32"),
     ("grid", "int32"), ("category", "string"), ("needed_level", "string"), ("urgency", "string"),
-    ("channel", "string"), ("repeat", "int32"), ("proactive", "bool"), ("appeared_min", "float64"),
+    ("channel", "string"), ("switched", "string"), ("repeat", "int32"), ("proactive", "bool"), ("appeared_min", "float64"),
     ("raised_min", "float64"), ("ticket_min", "float64"), ("response_min", "float64"), ("closed_min", "float64"),
     ("evaluated_min", "float64"), ("call_attempts", "int32"), ("call_wait_min", "float64"),
     ("misdispatched", "bool"), ("bounces", "int32"), ("path", "string"), ("whistle", "string"),
@@ -84,11 +84,13 @@ class Tally:
         self.counts = dict.fromkeys((
             "requests", "problems", "consultations", "proactive", "repeats", "never_raised", "prevented",
             "calls", "blocked", "abandoned", "answered", "answered_in_threshold", "lost", "queued", "delayed",
+            "switched", "unheard",
             "consult_on_call", "consult_callback",
             "tickets", "dispatched", "misdispatched", "forwarded", "escalated", "closed_escalated", "responded",
             "response_sum", "closed", "resolve_sum", "completed_in_time", "due", "solved_closed",
+            "priority_due", "priority_in_time",
             "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
-            "evaluated", "eval_responded", "eval_solved", "eval_satisfied", "finished", "gamed",
+            "evaluated", "eval_responded", "eval_solved", "eval_true_solved", "eval_satisfied", "finished", "gamed",
             "a_started", "a_start_sum",
         ), 0)
         self.counts["wait_sum"] = 0.0
@@ -117,6 +119,7 @@ class Recorder(Observer):
         self.category_names = [c.name for c in s.demand.categories]
         self.urgency_names = setting.urgencies
         self.completion = [s.time_limits[u].completion for u in setting.urgencies]  # by urgency class index
+        self.priority = [s.time_limits[u].priority for u in setting.urgencies]
         self.threshold = s.hotline.service_level_threshold
         self.replication = setting.replication
         self.days = setting.days
@@ -249,8 +252,16 @@ class Recorder(Observer):
         self._note(now, req, "answered", req.attempts, waited)
         self.busy("hotline_agents", now, talk)
 
+    def switched(self, now: float, req: Request) -> None:
+        self._tally(req).counts["switched"] += 1
+        self._note(now, req, "switched", req.switched)
+
     def lost(self, now: float, req: Request) -> None:
-        self._tally(req).counts["lost"] += 1
+        c = self._tally(req).counts
+        c["lost"] += 1
+        if req.kind == PROBLEM:
+            c["unheard"] += 1
+            self._note(now, req, "unheard")
         self._finish(req)
 
     def question_answered(self, now: float, req: Request) -> None:
@@ -265,10 +276,11 @@ class Recorder(Observer):
         c["tickets"] += 1
         if now + self.completion[req.urgency] < self.horizon:  # events at the horizon itself never happen
             c["due"] += 1
+            c["priority_due"] += self.priority[req.urgency]
         self.backlog.enter(now)
         self.day["tickets"][self._day(now)] += 1
         self.street_month["tickets"][self._cell(req.street, now)] += 1
-        if req.channel not in COMMUNITY_INTAKE:  # the desk writes it (a grid worker's intake is its response)
+        if req.via not in COMMUNITY_INTAKE:  # the desk writes it (a grid worker's intake is its response)
             self._note(now, req, "ticket")
 
     def sent(self, now: float, req: Request) -> None:
@@ -342,7 +354,7 @@ class Recorder(Observer):
                 c["reports_idle"] += 1
         self._note(now, req, "on_site", now - blown, req.late_reports, any(idle), tuple(delays))
 
-    def closed(self, now: float, req: Request, level: int) -> None:
+    def closed(self, now: float, req: Request, level: int, chance: float) -> None:
         t = self._tally(req)
         c = t.counts
         c["closed"] += 1
@@ -356,6 +368,7 @@ class Recorder(Observer):
         limit = self.completion[req.urgency]
         if duration <= limit and req.ticket + limit < self.horizon:
             c["completed_in_time"] += 1
+            c["priority_in_time"] += self.priority[req.urgency]
         if req.solved:
             c["solved_closed"] += 1
         if req.gamed:
@@ -364,7 +377,7 @@ class Recorder(Observer):
         self.backlog.leave(now, req.ticket)
         self.day["closed"][self._day(now)] += 1
         self.street_month["closed"][self._cell(req.street, now)] += 1
-        self._note(now, req, "closed", LEVELS[level], req.solved, req.gamed)
+        self._note(now, req, "closed", LEVELS[level], req.solved, req.gamed, chance)
 
     def escalated(self, now: float, req: Request, level: int) -> None:
         self._tally(req).counts["escalated"] += 1
@@ -378,6 +391,7 @@ class Recorder(Observer):
         c["eval_responded"] += in_time
         reported = req.reported_solved
         c["eval_solved"] += reported
+        c["eval_true_solved"] += req.solved
         c["eval_satisfied"] += bool(req.satisfied)
         d = self.day
         day = self._day(now)
@@ -385,7 +399,7 @@ class Recorder(Observer):
         d["responded"][day] += in_time
         d["solved"][day] += reported
         d["satisfied"][day] += bool(req.satisfied)
-        self._note(now, req, "evaluated", req.solved, req.satisfied)
+        self._note(now, req, "evaluated", reported, req.satisfied)
 
     def followed_up(self, now: float, req: Request) -> None:
         self._release(req)
@@ -407,7 +421,7 @@ class Recorder(Observer):
             self.replication, req.id, req.kind, req.street, req.community, req.grid,
             self.category_names[req.category] if req.category >= 0 else "",
             LEVELS[req.needed] if req.category >= 0 else "",
-            self.urgency_names[req.urgency], req.channel, req.repeat, req.proactive, req.appeared,
+            self.urgency_names[req.urgency], req.channel, req.switched, req.repeat, req.proactive, req.appeared,
             req.raised, req.ticket, req.response, req.closed, req.evaluated, req.attempts, req.wait,
             req.misdispatched, req.bounces, req.path, req.whistle, req.reports, req.late_reports,
             req.idle_reports, req.solved, req.reported_solved, req.satisfied, req.outcome,

@@ -28,8 +28,9 @@ DEFAULTS = Scenario().model_dump(mode="json", exclude={"variants"})
 
 
 def load_scenario(path: str | Path, sets: Iterable[str] = (), variant: Optional[str] = None) -> Scenario:
-    """Load one scenario (the base, or one named variant) with ``--set`` overrides applied."""
-    return choose(load_variants(path, sets), variant or BASE, path)
+    """Load one scenario (the base, or one named variant) with ``--set`` overrides applied; the file's other
+    variants are not validated, so an override that only they cannot take does not stop it."""
+    return choose(load_variants(path, sets, only=variant or BASE), variant or BASE, path)
 
 
 def choose(scenarios: dict[str, Scenario], name: str, path: str | Path) -> Scenario:
@@ -40,8 +41,9 @@ def choose(scenarios: dict[str, Scenario], name: str, path: str | Path) -> Scena
     return scenarios[name]
 
 
-def load_variants(path: str | Path, sets: Iterable[str] = ()) -> dict[str, Scenario]:
-    """Load the base scenario and each of its variants, all validated, base first."""
+def load_variants(path: str | Path, sets: Iterable[str] = (), only: Optional[str] = None) -> dict[str, Scenario]:
+    """Load the base scenario and each of its variants, all validated, base first (with ``only``, the base and
+    that variant alone)."""
     raw, origins = _read_with_extends(Path(path), ())
     raw, origins = apply_sets(merge(DEFAULTS, raw), origins, sets)
     variants = raw.get("variants") or {}
@@ -50,12 +52,16 @@ def load_variants(path: str | Path, sets: Iterable[str] = ()) -> dict[str, Scena
     base = _validate(raw, origins, ())
     scenarios = {BASE: base}
     base_resolved = base.model_dump(mode="json", exclude={"variants"})
+    if only not in (None, BASE) and only not in variants:
+        choose({BASE: base, **{str(name): base for name in variants}}, only, path)  # says which there are
     for name, override in variants.items():
         if str(name) == BASE:
             raise _error_at(("variants", name), origins,
                             "'base' names the scenario itself; give the variant another name")
         if not isinstance(override, dict):
             raise _error_at(("variants", name), origins, "a variant must be a mapping of the keys it changes")
+        if only is not None and str(name) != only:
+            continue
         merged = merge(base_resolved, override)
         merged, _ = apply_sets(merged, {}, sets)
         scenarios[str(name)] = _validate(merged, origins, ("variants", name), set_variant=str(name))

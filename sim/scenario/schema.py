@@ -8,6 +8,7 @@ a default. Durations are held in minutes. Section names follow MODEL.md.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -140,15 +141,31 @@ class GridConfig(Section):
     home_visit_detect: Probability = Field(
         0.3, description="probability a visited household mentions a problem it has not raised (assumption)")
     chat_pickup: Duration = Field(30.0, description="working time before a group-chat message is picked up")
+    care: NonNegativeFloat = Field(
+        0.5, le=10, description="log-odds of solving an A-level matter added for each doubling of the handling "
+                                "minutes a worker has a week per household of the grid: the time a worker can "
+                                "give each matter; heavy community burdens (社区负担重 [004]) lower it (assumption)")
+    care_minutes: Duration = Field(
+        3.7, gt=0, description="handling minutes a week per household at which A solves at levels.A.solve_prob: a "
+                               "500-household grid with the default duties (assumption)")
+
+    @property
+    def working_week(self) -> float:
+        """A worker's shift minutes in a week."""
+        return len(set(self.shift.days)) * (self.shift.end - self.shift.start)
 
     def handling_share(self, households: float) -> float:
         """Share of a worker's shift left for A-level matters in a grid of ``households``."""
         per_week = len(set(self.shift.days))
-        working_week = per_week * (self.shift.end - self.shift.start)
         patrols = per_week / self.patrol_every * min(self.patrol_households, households) \
             * self.patrol_minutes_per_household
         visits = self.home_visit_target * households * self.home_visit_minutes * 7 / 365
-        return 1.0 - self.data_chores_share - (patrols + visits) / working_week
+        return 1.0 - self.data_chores_share - (patrols + visits) / self.working_week
+
+    def care_odds(self, households: float) -> float:
+        """What the time a worker can give each matter adds to the log-odds of solving it at A."""
+        minutes = self.handling_share(households) * self.working_week / households
+        return self.care * math.log2(minutes / self.care_minutes)
 
     @model_validator(mode="after")
     def _time_left(self):
@@ -188,6 +205,9 @@ class Category(Section):
     whistle: Literal[WHISTLE_KINDS] = "enforcement"
     forces: list[str] = Field(default_factory=lambda: ["urban_management"], min_length=1,
                               description="departments summoned when the whistle blows")
+    difficulty: float = Field(0.0, ge=-5, le=5,
+                              description="how much harder than average its matters are to solve: subtracted "
+                                          "from the log-odds of solving (0: average)")
 
     @field_validator("levels", "urgency")
     @classmethod
@@ -268,7 +288,11 @@ class Demand(Section):
 
 
 class Consultation(Section):
-    """Questions rather than problems: answered on the call from the knowledge base when it covers them."""
+    """Questions rather than problems: answered on the call from the knowledge base when it covers them.
+
+    A question the knowledge base does not cover is written up and passed, through the street centre (a
+    dispatcher's triage time), to a department that calls back; meanwhile a share of residents call again.
+    """
 
     per_household_per_year: NonNegativeFloat = 1.0
     online_share: Share = 0.1
@@ -276,6 +300,11 @@ class Consultation(Section):
     callback: DistributionSpec = Field(
         default_factory=lambda: {"dist": "lognormal", "mean": DAY, "cv": 1.0},
         description="time for a department to answer a question the knowledge base does not cover")
+    ask_again: Probability = Field(0.3, description="share of residents waiting for a callback who call the "
+                                                    "hotline again (assumption)")
+    ask_again_delay: DistributionSpec = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean": 240.0, "cv": 1.0},
+        description="time from the first call to the second, for those who call again (assumption)")
 
 
 class Hotline(Section):
@@ -291,6 +320,17 @@ class Hotline(Section):
     redial_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "exponential", "mean": 20.0})
     max_attempts: PositiveInt = 5
     service_level_threshold: Duration = Field(0.25, description="answered within this counts for the service level")
+    switch: dict[Literal["online", "grid_worker"], Share] = Field(
+        default_factory=lambda: {"online": 0.2, "grid_worker": 0.1},
+        description="shares of residents who, having given up on the phone, raise the problem online or with "
+                    "their grid worker instead; the rest give up unheard")
+
+    @field_validator("switch")
+    @classmethod
+    def _switch_at_most_all(cls, shares: dict[str, float]) -> dict[str, float]:
+        if sum(shares.values()) > 1.0 + SUM_TOLERANCE:
+            raise ValueError(f"the shares sum to {sum(shares.values()):.6g}; at most 1 (the rest give up)")
+        return shares
 
     @model_validator(mode="after")
     def _lines_hold_agents(self):
@@ -335,7 +375,8 @@ class Level(Section):
 
     effort: DistributionSpec
     lead_time: DistributionSpec
-    solve_prob: Probability
+    solve_prob: Probability = Field(description="chance that a matter of average difficulty needing this level is "
+                                                "solved when this level closes it")
     escalate_after: OptionalDuration = Field(description="time at this level before the matter goes up; none at D")
 
 
@@ -352,6 +393,10 @@ class Levels(Section):
     B: Level = _level(120.0, 2 * DAY, 0.85, 7 * DAY)
     C: Level = _level(120.0, 4 * DAY, 0.8, 15 * DAY)
     D: Level = _level(120.0, 5 * DAY, 0.75, None)
+    powers: NonNegativeFloat = Field(
+        0.7, le=10, description="log-odds of solving added for each level the handler stands above the level the "
+                                "matter needs: higher levels hold powers and resources the street lacks [002] "
+                                "(assumption: the size)")
 
     def __getitem__(self, level: str) -> Level:
         return getattr(self, level)
@@ -399,6 +444,20 @@ class Whistle(Section):
         30.0, description="on-time is judged against this when report_timeout is none, so variants compare")
     present_not_working: Probability = Field(0.1, description="probability a department comes but does not work")
     idle_solve_factor: Probability = Field(0.6, description="solve probability multiplier when someone does not work")
+    compliance: Share = Field(
+        0.4, description="share of the teams that would report after the limit that hurry to make it by the limit, "
+                         "as far as their distance allows, when a report limit is in force (assumption)")
+    min_travel: Share = Field(
+        0.5, description="share of a team's usual report delay that no hurry can save: the distance (assumption)")
+    window: dict[Literal[WHISTLE_KINDS], OptionalDuration] = Field(
+        default_factory=lambda: {"enforcement": 120.0, "emergency": 60.0, "key_work": None},
+        description="mean time over which the chance to act passes after the whistle (the stall moves on, the leak "
+                    "spreads): the solve chance is multiplied by exp(-last report delay / window); none: it waits "
+                    "(assumption)")
+    stay_until_done: bool = Field(True, description="teams stay until the on-site work is done (事不完、人不撤 [003])")
+    leave_after: Duration = Field(
+        60.0, description="without stay_until_done, teams leave after this much work on site; the solve chance "
+                          "falls with the share of the work left undone (assumption)")
     assessment: "Assessment" = Field(default_factory=lambda: Assessment())
 
     @property
@@ -406,15 +465,41 @@ class Whistle(Section):
         """Minutes within which a report counts as on time: the limit, or with none the reference."""
         return self.reference_timeout if self.report_timeout is None else self.report_timeout
 
+    @property
+    def hurry(self) -> float:
+        """Share of the teams that would be late who hurry to make the limit: the compliance, more under double
+        assessment; 0 without a limit, since there is nothing to be late for."""
+        if self.report_timeout is None:
+            return 0.0
+        return min(1.0, self.compliance + self.assessment.pull)
+
+    @property
+    def idle_factor(self) -> float:
+        """Multiplier of the chance a department is present but not working: lower under double assessment
+        while a limit is in force (a rating needs a limit to be judged against)."""
+        return 1.0 if self.report_timeout is None else self.assessment.idle_factor
+
+    @model_validator(mode="after")
+    def _every_kind_has_a_window(self):
+        missing = [kind for kind in WHISTLE_KINDS if kind not in self.window]
+        if missing:
+            raise ValueError(f"window: give every whistle kind a window (a duration or none); missing: "
+                             f"{', '.join(missing)}")
+        shut = [kind for kind, window in self.window.items() if window is not None and window <= 0]
+        if shut:
+            raise ValueError(f"window: must be longer than 0 (or none: the chance waits); {', '.join(shut)} is 0")
+        return self
+
 
 class Assessment(Section):
     """Double assessment (双考核): streets rate the departments that report to their whistles.
 
     With a report limit in force, the rating's ``weight`` in a department's
-    appraisal makes it hurry and work: report delays are multiplied by
-    ``1 - weight * delay_response`` and the "present but not working"
-    probability by ``1 - weight * idle_response`` (both floored at 0). Without
-    a limit there is nothing to assess, and no effect.
+    appraisal makes it hurry and work: the share of would-be-late teams that
+    hurry rises by ``weight * delay_response`` (``Whistle.hurry``), and the
+    "present but not working" probability is multiplied by
+    ``1 - weight * idle_response`` (floored at 0). Without a limit there is
+    nothing to assess, and no effect.
     """
 
     enabled: bool = False
@@ -423,11 +508,15 @@ class Assessment(Section):
     delay_response: NonNegativeFloat = Field(1.0, description="how strongly report delays shrink with the weight")
     idle_response: NonNegativeFloat = Field(1.0, description="how strongly idling shrinks with the weight")
 
-    def factors(self, limit: Optional[float]) -> tuple[float, float]:
-        """(report delay factor, present-but-not-working factor) under this assessment."""
-        if not self.enabled or limit is None:
-            return 1.0, 1.0
-        return max(0.0, 1 - self.weight * self.delay_response), max(0.0, 1 - self.weight * self.idle_response)
+    @property
+    def pull(self) -> float:
+        """What the rating adds to the share of would-be-late teams that hurry."""
+        return self.weight * self.delay_response if self.enabled else 0.0
+
+    @property
+    def idle_factor(self) -> float:
+        """Multiplier of the present-but-not-working probability."""
+        return max(0.0, 1 - self.weight * self.idle_response) if self.enabled else 1.0
 
 
 class TimeLimit(Section):
@@ -437,13 +526,18 @@ class TimeLimit(Section):
     completion: Duration
     immediate: bool = Field(False, description="dispatched at once, without the centre's usual delay "
                                                "(urgent requests are handled immediately [001])")
+    priority: bool = Field(False, description="goes ahead of the other classes in every queue it waits in "
+                                              "(提级响应，优先办理 [001])")
+    lead_share: Share = Field(1.0, description="share of a level's lead time this class's matters take: an "
+                                               "emergency is worked at once, not scheduled")
 
 
 class Evaluation(Section):
     """Follow-up call: was it solved, is the resident satisfied (MODEL.md 2.9).
 
-    P(satisfied) = 1 / (1 + exp(-z)), z = intercept + solved * [solved]
-    + late_response * [response late] + per_day_open * days open + per_bounce * bounces.
+    P(satisfied) = 1 / (1 + exp(-z)), z = intercept + solved * [reported solved]
+    + late_response * [response late] + late_completion * [closed after the completion limit]
+    + per_day_open * days open + per_bounce * bounces + per_failed_call * failed calls.
     """
 
     delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": DAY, "cv": 0.5})
@@ -453,6 +547,9 @@ class Evaluation(Section):
     late_response: float = -0.8
     per_day_open: float = -0.05
     per_bounce: float = -0.3
+    late_completion: float = Field(-0.5, description="closed after its class's completion limit (assumption)")
+    per_failed_call: float = Field(-0.2, description="each busy tone or hang-up before getting through: \"hard "
+                                                    "to get through\" [001] (assumption)")
     repeat_prob: Probability = Field(0.5, description="probability an unsolved problem is raised again")
     repeat_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 4320.0, "cv": 1.0})
 
@@ -510,11 +607,14 @@ class Topics(Section):
     per_month: PositiveInt = Field(1, description="topics chosen each month (2021: 27 problems in 12 months)")
     lag: Duration = Field(60 * DAY, description="time for root-cause fixes to take effect (assumption)")
     reduction: Share = Field(0.3, description="cut in the category's arrival rate once in effect (assumption)")
+    easier: NonNegativeFloat = Field(
+        1.0, le=10, description="log-odds of solving added to the category's matters once in effect: the policy "
+                                "change gives the lower levels the powers they lacked [002] (assumption: the size)")
 
 
 def _default_limits() -> dict[str, TimeLimit]:
     return {
-        "emergency": TimeLimit(response=30.0, completion=120.0, immediate=True),
+        "emergency": TimeLimit(response=30.0, completion=120.0, immediate=True, priority=True, lead_share=0.02),
         "utility": TimeLimit(response=120.0, completion=DAY),
         "ordinary": TimeLimit(response=DAY, completion=7 * DAY),
         "complex": TimeLimit(response=DAY, completion=15 * DAY),
