@@ -11,9 +11,10 @@ tighter limit brings more teams earlier, far on-call teams least. A report is on
 within ``whistle.report_timeout`` (with ``none``, within
 ``reference_timeout``, so that variants compare). A team may come and not
 work ("present but not working"). What the crew brings to the matter is
-its ``chance`` factor: the chance to act passes while the teams are on their
-way (``window`` of the whistle's kind: the stall moves on, the leak
-spreads), and a team present but not working adds nothing. Teams stay until
+its ``chance`` factor: for a matter that needs the street's joint action
+(level B), the chance to act passes while the teams are on their way
+(``window`` of the whistle's kind: the stall moves on, the leak spreads),
+and a team present but not working adds nothing. Teams stay until
 the on-site work is done (level B's effort, in ``handling``), so they are
 busy from the moment they are sent until they stand down.
 """
@@ -24,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Generator
 
-from sim.scenario.schema import Forces
+from sim.scenario.schema import LEVELS, Forces
 from sim.scenario.schema import Whistle as WhistleSection
 
 from .categories import CategoryPlan
@@ -34,6 +35,8 @@ from .organisation import City
 from .pool import Pool
 from .request import Request
 from .streams import Streams
+
+JOINT = LEVELS.index("B")  # the level of matters that need the street's joint action
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +123,10 @@ class Whistle:
         req.late_reports += on_time.count(False)
         req.idle_reports += idles.count(True)
         obs.on_site(env.now, req, blown, category.forces, delays, on_time, idles)
-        chance = math.exp(-max(delays) / self.window[category.whistle])
+        # the chance to act passes only for a matter that needs the street's joint action (level B); one the
+        # community could solve, passed up, is worked by the teams without that hurry
+        window = self.window[category.whistle] if req.needed == JOINT else math.inf
+        chance = math.exp(-max(delays) / window)
         return Crew(teams, sent, chance * (self.idle_solve_factor if any(idles) else 1.0))
 
     def pulled(self, travel: float, waited: float) -> float:
