@@ -34,7 +34,7 @@ from sim.scenario.schema import Scenario
 from .validation import replicate
 from .validation.__main__ import workers_option
 from .validation.checks import Interval
-from .validation.document import _anchor, _digits
+from .validation.document import anchor, digits_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "levers.md"
@@ -300,7 +300,7 @@ def render(rows: Sequence[Row], references: Sequence[Reference] = REFERENCES) ->
         "",
         f"| lever | source | implied (variant − base) | {' | '.join(names)} |",
         "|---|---|---|" + "---|" * len(names),
-        *(f"| [{lever.name}](#{_anchor(lever.name)}) | {lever.source} | {_implied(lever)} | "
+        *(f"| [{lever.name}](#{anchor(lever.name)}) | {lever.source} | {_implied(lever)} | "
           f"{' | '.join(by[lever.name, n].verdict for n in names)} |" for lever in levers),
         "",
     ]
@@ -358,7 +358,7 @@ def _cell(row: Row, metric: str) -> str:
         return f"{effect.mean * scale:+.2f} {unit}"
     if effect.low == effect.high == 0:
         return "0 (the same in every replication)"
-    digits = _digits(Interval(effect.mean * scale, effect.low * scale, effect.high * scale), "")
+    digits = digits_of(Interval(effect.mean * scale, effect.low * scale, effect.high * scale), "")
     text = (f"{effect.mean * scale:+.{digits}f} {unit} ({effect.low * scale:+.{digits}f} to "
             f"{effect.high * scale:+.{digits}f})")
     stated = row.lever.stated.get(metric)

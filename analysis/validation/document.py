@@ -65,7 +65,7 @@ def render(verdicts: Sequence[Verdict], provenance: list[str], convergence: list
         "",
         "| section | checks | pass |",
         "|---|---|---|",
-        *(f"| [{section}](#{_anchor(section)}) | {sum(v.check.section == section for v in verdicts)} | "
+        *(f"| [{section}](#{anchor(section)}) | {sum(v.check.section == section for v in verdicts)} | "
           f"{sum(v.passed for v in verdicts if v.check.section == section)} |"
           for section in dict.fromkeys(v.check.section for v in verdicts)),
         "",
@@ -94,7 +94,7 @@ def _table(verdicts: Sequence[Verdict]) -> list[str]:
              "|---|---|---|---|---|---|"]
     for v in verdicts:
         c = v.check
-        digits = _digits(v.estimate, c.unit)
+        digits = digits_of(v.estimate, c.unit)
         simulated = f"{_fmt(v.estimate.mean, c.unit, digits)} ({_fmt(v.estimate.low, c.unit, digits)} to " \
                     f"{_fmt(v.estimate.high, c.unit, digits)})"
         if c.rule == "exact":
@@ -149,12 +149,12 @@ def _convergence(rows: list[tuple[float, object]], erlang_c: object) -> list[str
     return lines + [""]
 
 
-def _anchor(heading: str) -> str:
+def anchor(heading: str) -> str:
     """GitHub's anchor of a heading."""
     return re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-")
 
 
-def _digits(interval, unit: str) -> int:
+def digits_of(interval, unit: str) -> int:
     """Decimals that show two significant digits of the interval's half-width (in the unit shown)."""
     half = (interval.high - interval.low) / 2 * (100 if unit == "%" else 1)
     if not math.isfinite(half) or half <= 0:

@@ -5,8 +5,8 @@ Since 2019 the city centre dispatches tickets straight to the street
 department or utility go straight to it, the street only informed; the
 receiver contacts the resident on receipt. Urgent classes (``immediate``)
 skip the centre's dispatch delay, and emergencies go ahead in the street
-centre's queue. A wrong dispatch costs an objection, a review and a second dispatch. The street
-centre, staffed around the clock, contacts the resident on receipt (the
+centre's queue. A wrong dispatch costs an objection, a review and a second
+dispatch. The street centre, staffed around the clock, contacts the resident on receipt (the
 response) and triages to a level; a utility ticket that reached the street
 is passed on. Requests raised to a grid worker, or found on patrol, start in
 the community, which keeps what it can and reports the rest to the street.
@@ -92,12 +92,9 @@ class Dispatch:
         obs.referred(env.now, req, req.street)
         yield from self.street_route(req)
 
-    def refer_question(self, req: Request) -> Generator:
-        """A question the knowledge base does not cover is written up and passed on by the street centre."""
-        yield from self.triage_at_centre(req)
-
     def triage_at_centre(self, req: Request) -> Generator:
-        """A street dispatcher (emergencies first) spends the triage time on the request."""
+        """A street dispatcher (emergencies first) spends the triage time on the request: sorting a ticket, or
+        writing up a question the knowledge base does not cover, to pass on to a department."""
         env = self.env
         centre = self.centres[req.street]
         turn = centre.acquire(self.priority[req.urgency])

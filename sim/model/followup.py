@@ -8,8 +8,9 @@ logistic model of what they lived through: the solution as they report it,
 a late response, a completion after its limit, the days the ticket stayed
 open, how often it bounced, and how many calls failed before they got
 through. A problem not really solved comes back as a repeat request with
-probability ``repeat_prob``, whatever was reported. Problems found on patrol have nobody to
-call back and are not evaluated, but can come back all the same.
+probability ``repeat_prob``, whatever was reported. Problems found on patrol
+have nobody to call back and are not evaluated, but can come back all the
+same.
 """
 
 from __future__ import annotations

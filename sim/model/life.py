@@ -122,7 +122,7 @@ class Life:
             req.outcome = ANSWERED
             obs.question_answered(env.now, req)
             return
-        yield from self.dispatch.refer_question(req)
+        yield from self.dispatch.triage_at_centre(req)  # written up and passed on by the street centre
         wait = self.callback()
         if req.fate[ASK_AGAIN] < self.ask_again:
             env.process(self.call_again(req, self.ask_again_delay(), wait))

@@ -7,8 +7,8 @@ travel. The limit itself pulls travel in: of the teams that would arrive
 after the limit, the share ``whistle.hurry`` (the compliance, more under
 double assessment) hurry to make it by the limit, but no hurry saves the
 share of a team's usual travel that is distance (``min_travel``); so a
-tighter limit brings more teams earlier, far on-call teams least. A report is on time if
-within ``whistle.report_timeout`` (with ``none``, within
+tighter limit brings more teams earlier, far on-call teams least. A report
+is on time if within ``whistle.report_timeout`` (with ``none``, within
 ``reference_timeout``, so that variants compare). A team may come and not
 work ("present but not working"). What the crew brings to the matter is
 its ``chance`` factor: for a matter that needs the street's joint action

@@ -25,9 +25,9 @@ from .flows import Flow
 RECORDS = (
     ("replication", "int32"), ("id", "int64"), ("kind", "string"), ("street", "int32"), ("community", "int32"),
     ("grid", "int32"), ("category", "string"), ("needed_level", "string"), ("urgency", "string"),
-    ("channel", "string"), ("switched", "string"), ("repeat", "int32"), ("proactive", "bool"), ("appeared_min", "float64"),
-    ("raised_min", "float64"), ("ticket_min", "float64"), ("response_min", "float64"), ("closed_min", "float64"),
-    ("evaluated_min", "float64"), ("call_attempts", "int32"), ("call_wait_min", "float64"),
+    ("channel", "string"), ("switched", "string"), ("repeat", "int32"), ("proactive", "bool"),
+    ("appeared_min", "float64"), ("raised_min", "float64"), ("ticket_min", "float64"), ("response_min", "float64"),
+    ("closed_min", "float64"), ("evaluated_min", "float64"), ("call_attempts", "int32"), ("call_wait_min", "float64"),
     ("misdispatched", "bool"), ("bounces", "int32"), ("path", "string"), ("whistle", "string"),
     ("whistle_reports", "int32"), ("whistle_late", "int32"), ("whistle_idle", "int32"), ("solved", "bool"),
     ("reported_solved", "bool"), ("satisfied", "bool"), ("outcome", "string"),
