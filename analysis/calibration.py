@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "beijing.yaml"
 DOC = ROOT / "docs" / "calibration.md"
 SHARE = 16  # the sample is one district of sixteen
-REPLICATIONS = 3
+REPLICATIONS = 5
 
 
 @dataclass(frozen=True)

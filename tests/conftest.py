@@ -27,13 +27,13 @@ HEADLINE_METRICS = ("unheard_rate", "unheard_demand", "true_resolution_rate")
 
 @pytest.fixture(scope="session")
 def unheard_comparison(tmp_path_factory) -> Path:
-    """The teaching street (30 days, 3 replications) against its ``one-agent`` variant, the hotline cut to one
+    """The teaching street (30 days, 5 replications) against its ``one-agent`` variant, the hotline cut to one
     agent on one line."""
     teaching, short = ROOT / "scenarios" / "teaching_street.yaml", "horizon=30d"
     out = tmp_path_factory.mktemp("unheard")
     plan = ComparePlan({"base": load_scenario(teaching, [short]),
                         "one-agent": load_scenario(teaching, [short], variant="one-agent")})
-    execute(plan, 3, ResultsFolder(out))
+    execute(plan, 5, ResultsFolder(out))
     return out
 
 

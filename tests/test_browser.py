@@ -115,7 +115,7 @@ def test_move_a_lever_run_read_the_rates_and_switch_to_chinese(page):
     assert list(chinese) == ["响应率", "解决率", "满意率", "未被听见的诉求"]
     assert list(chinese.values()) == list(shown.values())   # the same run, now in Chinese
     assert page.get_by_role("button", name="运行").is_visible()
-    assert page.get_by_text("Response rate").count() == 0
+    playwright.expect(page.get_by_text("Response rate")).to_have_count(0, timeout=WAIT)  # the English page is gone
     assert page.get_by_text("你的方案使来电放弃率降低").count() == 1   # the findings speak of "your policy" in Chinese
     page.get_by_text("居民评价的三项比率及按时办结率，按方案列出。").wait_for(timeout=WAIT)   # figures redrawn
     page.screenshot(path=str(SHOTS / "workshop-zh.png"), full_page=True)

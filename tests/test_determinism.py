@@ -194,7 +194,9 @@ def test_grid_size_keeps_communities_and_problems():
     horizon. What is guaranteed: a problem a resident raised in one
     variant (not found on patrol first) enters the other too, no later; and
     if a resident raised it in both, at the same moment and by the same
-    channel.
+    channel, except that residents of the smaller grids trust their grid
+    worker more: some who phone in the 500-household grids go to their grid
+    worker in the 300-household ones, never the other way.
     """
     s300 = with_changes(teaching(), {"grid.households": 300})
     s500 = with_changes(teaching(), {"grid.households": 500})
@@ -212,13 +214,16 @@ def test_grid_size_keeps_communities_and_problems():
         p300, p500 = first_time_problems(r300, [*PROBLEM_KEY, "proactive", "raised_min", "channel"]), \
             first_time_problems(r500, [*PROBLEM_KEY, "proactive", "raised_min", "channel"])
         assert p300[PROBLEM_KEY].duplicated().sum() == 0 and p500[PROBLEM_KEY].duplicated().sum() == 0
-        for mine, theirs in ((p300, p500), (p500, p300)):
+        for mine, theirs, trusting in ((p300, p500, True), (p500, p300, False)):
             joined = mine[~mine["proactive"]].merge(theirs, on=PROBLEM_KEY, how="left", suffixes=("", "_other"),
                                                     indicator=True)
             assert (joined["_merge"] == "both").all(), joined[joined["_merge"] != "both"]
             both_raised = joined[~joined["proactive_other"].astype(bool)]
             assert (both_raised["raised_min"] == both_raised["raised_min_other"]).all()
-            assert (both_raised["channel"] == both_raised["channel_other"]).all()
+            moved = both_raised[both_raised["channel"] != both_raised["channel_other"]]
+            here, there = ("grid_worker", "hotline") if trusting else ("hotline", "grid_worker")
+            assert ((moved["channel"] == here) & (moved["channel_other"] == there)).all()
+            assert 0 < len(moved) < 0.1 * len(both_raised)
             found_there = joined[joined["proactive_other"].astype(bool)]
             assert (found_there["raised_min_other"] < found_there["raised_min"]).all()
             overlap += len(both_raised)

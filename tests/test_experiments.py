@@ -56,8 +56,9 @@ def test_replications_needed_is_the_fewest_that_would_be_tight_enough():
 
 
 def test_precision_procedure_stops_once_every_metric_is_tight(tmp_path):
-    args = ["run", TEACHING, *SHORT, "-r", "2", "--precision", "0.05", "--precision-metric", "satisfaction_rate",
-            "--precision-metric", "requests", "--max-replications", "100", "--quiet"]
+    # 10 days: enough evaluations for a 5% target within the cap (in 5 days the rounds jump to the cap)
+    args = ["run", TEACHING, "--set", "horizon=10d", "-r", "2", "--precision", "0.05", "--precision-metric",
+            "satisfaction_rate", "--precision-metric", "requests", "--max-replications", "100", "--quiet"]
     done = gridgov(*args, "--out", tmp_path / "one")
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "one" / "summary.json").read_text())

@@ -98,11 +98,12 @@ def test_check_exits_1_when_a_lever_fails(monkeypatch, tmp_path):
 
 
 # the levers whose path to the outcomes is in the model and shows on every reference (issue 17 adds the rest)
-PASSING = {"report limit 2h vs 30min, assessment off", "report limit none vs 30min, assessment off",
-           "report limit 15min vs 30min, assessment on", "all forces on call", "grid of 300 households",
+PASSING = {"report limit none vs 30min, assessment off", "report limit 2h vs 30min, assessment on",
+           "report limit 15min vs 30min, assessment on", "report limit none vs 30min, assessment on",
+           "double assessment", "all forces on call", "grid of 300 households", "community cap 3,000",
            "hotline 1 agent, 1 line", "hotline 3 agents, 8 lines", "triage accuracy 50%", "dispatch accuracy 70%",
            "precise dispatch", "escalation limits halved", "ranking pressure", "ranking gaming 30%",
-           "data chores 50%"}
+           "monthly topic", "data chores 50%"}
 
 
 def test_the_passing_levers_are_levers_of_the_table():

@@ -103,7 +103,7 @@ def test_level_b_whistle_on_time():
 def test_level_b_whistle_late_with_on_call_department():
     changes = {"demand__categories": copy.deepcopy(BASE["demand"]["categories"])}
     changes["demand__categories"][1]["forces"] = ["urban_management", "housing"]
-    result, rows = run([{"at": 10, "category": "b"}], **changes)
+    result, rows = run([{"at": 10, "category": "b"}], whistle__compliance=0, **changes)  # no team hurries
     r = rows.loc[0]
     # housing is on call: it reports 60 min after the whistle (late against 30 min);
     # work starts when the last team is there: 175 + 120 effort + 2 d lead = 3175
@@ -121,7 +121,7 @@ def test_without_a_report_limit_lateness_is_judged_against_the_reference():
 
 
 def test_double_assessment_brings_teams_by_the_limit_as_far_as_distance_allows():
-    assessment = {"enabled": True, "weight": 1.0, "delay_response": 1.0, "idle_response": 1.0}
+    assessment = {"enabled": True, "start": 1.0}  # departments fully disciplined: every would-be-late team hurries
     script = [{"at": 10, "category": "b"}]
 
     def report(limit: str, **changes) -> float:
@@ -145,7 +145,7 @@ def test_a_late_crew_lowers_the_chance_a_whistle_matter_is_solved():
 
 
 def test_all_forces_on_call_come_from_the_district():
-    result, rows = run([{"at": 10, "category": "b"}], forces__all_on_call=True)
+    result, rows = run([{"at": 10, "category": "b"}], forces__all_on_call=True, whistle__compliance=0)
     # urban management now travels as an on-call force: 60 min, late
     assert rows.loc[0].whistle_late == 1 and rows.loc[0].closed_min == 115 + 60 + 120 + 2 * DAY
 
@@ -382,3 +382,11 @@ def test_whistle_teams_count_as_busy_until_the_horizon():
     assert result.metrics["whistle_mean_report_delay_min"] == pytest.approx(20)
     early, _ = run([{"at": 10, "category": "b"}], horizon="120min")  # still travelling at the horizon
     assert math.isnan(early.metrics["whistle_on_time_rate"])
+
+
+def test_a_street_that_whistles_everything_sends_a_community_matter_to_the_whistle():
+    """当成一个筐 [000]: with triage.overreach 1, the matter the street centre judged A goes to the whistle."""
+    _result, rows = run([{"at": 10, "category": "a"}], triage__overreach=1)
+    assert rows.loc[0].path == "B" and rows.loc[0].whistle == "enforcement"
+    _result, rows = run([{"at": 10, "category": "a"}], triage__overreach=0)
+    assert rows.loc[0].path == "A" and rows.loc[0].whistle == ""

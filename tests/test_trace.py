@@ -45,7 +45,7 @@ def test_a_whistle_told_step_by_step_with_the_hand_computed_timestamps():
 
 def test_a_late_department_and_an_escalation_are_told():
     result, _rows = scripted([{"at": 10, "category": "b"}], whistle__report_delay_stationed="45min",
-                             levels__B__escalate_after="1d")
+                             whistle__compliance=0, levels__B__escalate_after="1d")  # no team hurries to the limit
     lines = Narrator(result, "en").tell("escalated", 0).lines
     assert " Day 1 02:40  Every team is on site 45 minutes after the whistle; urban management came late." in lines
     assert " Day 2 01:55  Not done in time at the street: escalated to the district (level C)." in lines

@@ -160,7 +160,7 @@ def test_home_visits_meet_the_yearly_coverage_target():
         scenario = load_scenario("scenarios/teaching_street.yaml", sets=[f"start_date={start}"])
         city = build_city(scenario)
         shift = scenario.grid.shift
-        work = GridWork(scenario.grid, scenario.volunteers, city,
+        work = GridWork(scenario.grid, scenario.committee, scenario.volunteers, city,
                         WorkCalendar(shift.start, shift.end, shift.days, scenario.start_date.weekday()))
         street = city.streets[0]
         visited = sum(work.visit_finds(street.community_of(h), h, 0.0) < 365 * 1440 for h in range(street.households))
@@ -173,3 +173,41 @@ def test_set_reaches_into_defaults_the_file_does_not_state(tmp_path):
     scenario = load_scenario(bare, sets=["levels.A.effort.mean=60", "forces.on_call.housing=3"])
     assert scenario.levels.A.effort.dist == "lognormal" and scenario.levels.A.effort.mean == 60
     assert scenario.forces.on_call["housing"] == 3 and "planning" in scenario.forces.on_call
+
+
+def test_double_assessment_builds_discipline_month_by_month_from_the_ratings():
+    """Each month's poor ratings, times the rating's weight, add to a department's discipline; a department
+    rated well gains nothing, and without a report limit nothing is rated."""
+    from sim.model.appraisal import Appraisal
+    from sim.scenario.schema import Whistle
+
+    env = simpy.Environment()
+    section = Whistle(assessment={"enabled": True, "weight": 0.3, "response": 2.0})
+    appraisal = Appraisal(env, section, [100.0, 200.0])
+    env.process(appraisal.monthly())
+    for on_time, idle in ((False, False), (True, True), (True, False), (True, False)):  # half of them poor
+        appraisal.rate("late", on_time, idle)
+    appraisal.rate("prompt", True, False)
+    env.run(until=150)
+    assert appraisal.of("late") == pytest.approx(0.3)  # 2.0 x 0.3 x 1/2
+    assert appraisal.of("prompt") == 0.0
+    appraisal.rate("late", False, False)  # the next month: every report poor
+    env.run(until=250)
+    assert appraisal.of("late") == pytest.approx(0.3 + 0.7 * 0.6)
+    unrated = Appraisal(env, Whistle(report_timeout=None, assessment={"enabled": True, "start": 0.5}), [])
+    unrated.rate("late", False, False)
+    assert unrated.of("late") == 0.0 and not unrated.month
+
+
+def test_residents_of_smaller_grids_raise_more_matters_with_their_grid_worker():
+    """Trust: the grid worker's channel share scales with (trust_households / households) ^ trust, the
+    difference taken from the hotline; the shares still sum to 1."""
+    grid = load_scenario("scenarios/teaching_street.yaml").grid
+    channels = {"hotline": 0.72, "online": 0.15, "grid_worker": 0.08, "group_chat": 0.05}
+    assert grid.channel_shares(channels, 500) == pytest.approx(channels)
+    small = grid.channel_shares(channels, 300)
+    assert small["grid_worker"] == pytest.approx(0.08 * 500 / 300) and small["online"] == 0.15
+    assert sum(small.values()) == pytest.approx(1.0)
+    assert grid.model_copy(update={"trust": 0.0}).channel_shares(channels, 300) == pytest.approx(channels)
+    everything = grid.channel_shares({"hotline": 0.01, "grid_worker": 0.99}, 50)
+    assert everything == pytest.approx({"hotline": 0.0, "grid_worker": 1.0})  # never more than the hotline had

@@ -61,12 +61,12 @@ def test_every_position_of_every_lever_is_a_valid_scenario(policy):
 
 def test_a_run_too_short_for_a_lever_says_so():
     scenario = teaching()
-    assert policies.caveats(scenario, {"topics.enabled": True}, 2) == [
-        ("topics_too_short", {"lag": 30, "months": 2, "need": 3})]
-    assert policies.caveats(scenario, {"topics.enabled": True}, 3) == []
+    assert policies.caveats(scenario, {"topics.enabled": True}, 1) == [
+        ("topics_too_short", {"lag": 30, "months": 1, "need": 2})]
+    assert policies.caveats(scenario, {"topics.enabled": True}, 2) == []
     assert policies.caveats(scenario, {"ranking.pressure.enabled": True}, 1) == [("pressure_too_short", {})]
     assert policies.caveats(scenario, {"ranking.pressure.enabled": True}, 2) == []
-    assert "at least 4 months" in WORDS["topics_too_short"][0].format(lag=60, months=3, need=4)
+    assert "at least 2 months" in WORDS["topics_too_short"][0].format(lag=60, months=1, need=2)
 
 
 def test_more_agents_than_lines_is_explained_in_the_chosen_language():
@@ -154,7 +154,7 @@ def test_a_card_shows_a_fall_in_unheard_demand_as_good_news_and_a_rise_as_bad():
 def test_a_run_shows_unheard_demand_beside_the_three_rates_when_measured(older_comparison):
     scenario = teaching()
     shown = {p.key: p.current(scenario) for p in policies.POLICIES}
-    run = runner.run(TEACHING, {**shown, "hotline.agents": 1, "hotline.lines": 1}, 1, 3, "en")
+    run = runner.run(TEACHING, {**shown, "hotline.agents": 1, "hotline.lines": 1}, 1, 5, "en")
     assert cards.shown(run) == list(cards.CARDS) == ["response_rate", "resolution_rate", "satisfaction_rate",
                                                      "unheard_rate"]
     unheard = cards.card(run, "unheard_rate", Text("en"))

@@ -70,14 +70,15 @@ POLICIES = (
             "（路远的除外）；到得越早，越能在违法行为消失、险情扩大之前处置。实行双考核时赶来的更多。")),
     Policy("whistle.assessment.enabled", SWITCH, (),
            ("Streets rate the departments that report to their whistles, and the rating counts in the "
-            "departments' appraisal (30% in Wuchang): with a report limit, more of them hurry and fewer come "
-            "without working, so more whistle matters are solved.",
-            "街道对吹哨报到的部门打分，计入部门考核（武昌占30%）：有报到时限时，赶来的部门更多，"
-            "到而不干更少，吹哨事项解决得更多。")),
+            "departments' appraisal (30% in Wuchang): with a report limit, month by month the departments rated "
+            "late or idle learn, more of their teams hurry and fewer come without working, so more whistle "
+            "matters are solved.",
+            "街道对吹哨报到的部门打分，计入部门考核（武昌占30%）：有报到时限时，被评为迟到或到而不干的部门"
+            "逐月改进，赶来的更多，到而不干更少，吹哨事项解决得更多。")),
     Policy("forces.all_on_call", SWITCH, (),
            ("Withdraw the forces stationed at the street (1+4): every department comes from the district, "
-            "later, and the chance to act passes meanwhile.",
-            "撤回下沉街道的“1+4”力量：所有部门都从区里派出，到得更晚，处置时机随之流失。")),
+            "later and only when its own work allows, and the chance to act passes meanwhile.",
+            "撤回下沉街道的“1+4”力量：所有部门都从区里派出，到得更晚，且要先顾本部门的工作，处置时机随之流失。")),
     Policy("dispatch.mode", SWITCH, (),
            ("Send utility tickets straight to the city department or utility instead of through the street.",
             "水电气热等工单直接派给市级部门或企业，不再经过街道。"), on="precise", off="street",
@@ -91,10 +92,10 @@ POLICIES = (
            ("Telephone lines: callers beyond them hear a busy tone, and some give up unheard.",
             "热线线路数：超出的来电听到忙音，有些人就此放弃，诉求未被听见。")),
     Policy("topics.enabled", SWITCH, (),
-           ("Each month the city picks the most frequent hard problem and fixes its root cause: after a lag, "
-            "fewer such requests, and those left are easier to solve (the lower levels get the powers they "
-            "lacked).", "每月选取高频难点问题从根源治理：一段时间后此类诉求减少，余下的也更好解决"
-            "（基层获得了原先缺少的权限）。")),
+           ("Each month the city picks the most frequent hard problem: the bureaus concerned join at once, so "
+            "its matters are easier to solve (the lower levels get the powers they lacked), and after a lag the "
+            "root-cause fix means fewer such requests.", "每月选取高频难点问题：相关委办局随即加入，此类诉求更好解决"
+            "（基层获得了原先缺少的权限）；一段时间后根源治理使此类诉求减少。")),
     Policy("ranking.pressure.enabled", SWITCH, (),
            ("Streets at the bottom of the monthly ranking are named and their leaders interviewed: they work "
             "faster and solve more, and may rush closures that residents are talked into calling solved. A "
@@ -123,10 +124,9 @@ def caveats(scenario: Scenario, shown: dict[str, Any], months: int) -> list[tupl
     """Why a lever cannot show in a run this short: (key of ``WORDS``, its values) for each."""
     notes = []
     if shown.get("topics.enabled") and not scenario.topics.enabled:
-        effect = 30 + scenario.topics.lag / DAY   # the first topic is chosen when month 1 ends
-        if 30 * months <= effect:
+        if months <= 1:  # the first topic is chosen when month 1 ends
             notes.append(("topics_too_short", {"lag": round(scenario.topics.lag / DAY), "months": months,
-                                               "need": int(effect // 30) + 1}))
+                                               "need": 2}))
     if shown.get("ranking.pressure.enabled") and not scenario.ranking.pressure.enabled and months == 1:
         notes.append(("pressure_too_short", {}))
     return notes

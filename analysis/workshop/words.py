@@ -38,10 +38,11 @@ WORDS = {
                   "python run.py compare {file} ...",
                   "{scenario}规模太大，不适合在工作坊中运行：{months}个月×{r}次重复约需{minutes:.0f}分钟。"
                   "请减少月数或重复次数，或在命令行运行：python run.py compare {file} ..."),
-    "topics_too_short": ("Monthly topics: the first topic is chosen when month 1 ends and its fix takes {lag} days, "
-                         "so in {months} month(s) no fix takes effect yet. Simulate at least {need} months to see it.",
-                         "每月一题：第一个主题在第1个月末选定，治理见效需{lag}天，{months}个月内尚无成效。"
-                         "请至少模拟{need}个月。"),
+    "topics_too_short": ("Monthly topics: the first topic is chosen when month 1 ends, so in {months} month(s) none "
+                         "acts yet. Simulate at least {need} months to see it (its root-cause fix cuts arrivals "
+                         "{lag} days after it is chosen).",
+                         "每月一题：第一个主题在第1个月末选定，{months}个月内尚未起作用。请至少模拟{need}个月"
+                         "（选定{lag}天后根源治理使此类诉求减少）。"),
     "pressure_too_short": ("Ranking pressure starts after the first monthly ranking: simulate at least 2 months to see "
                            "it.", "排名压力从第一次月度排名之后才开始：请至少模拟2个月。"),
     "cannot_run": ("This cannot run: {message}", "无法运行：{message}"),

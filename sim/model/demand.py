@@ -21,6 +21,7 @@ from sim.scenario.durations import DAY
 from sim.scenario.schema import LEVELS, Scenario, ScriptedProblem
 
 from .categories import CategoryPlan, cumulative
+from .draws import OwnDraws
 from .environment import Environment
 from .governance import Governance
 from .gridworker import GridWork
@@ -34,24 +35,23 @@ INF = math.inf
 YEAR = 365.0 * DAY
 
 
-class StreetDraws:
+class StreetDraws(OwnDraws):
     """The streams tied to one street's requests, drawn once per request when it appears.
 
     Separate streams for what a request is (``kind``), when its resident
-    raises it, and its caller's first patience and talk time, so that changing
-    one distribution, or the hotline, leaves the others' draws untouched.
+    raises it, its caller's first patience and talk time, and its own fates,
+    durations and team draws, so that changing one distribution, or the
+    hotline, leaves the others' draws untouched.
     """
 
+    __slots__ = ("stream", "raise_delay", "patience", "talk")
+
     def __init__(self, scenario: Scenario, streams: Streams, purpose: str):
+        super().__init__(streams, purpose)
         self.stream = streams[purpose]
         self.raise_delay = scenario.demand.raise_delay.sampler(streams[f"{purpose}/raise"])
         self.patience = sampler(scenario.hotline.patience, streams[f"{purpose}/patience"])
         self.talk = scenario.hotline.talk_time.sampler(streams[f"{purpose}/talk"])
-        self.fates = streams[f"{purpose}/fate"]
-
-    def fate(self, count: int) -> list[float]:
-        """``count`` uniforms for a request's chance outcomes."""
-        return self.fates.uniforms(count)
 
     def caller(self, req: Request) -> None:
         """The resident's patience on a first call, and how long that call will take."""
@@ -77,8 +77,10 @@ class Demand:
         self.category_cum = cumulative(c.share for c in d.categories)
         self.urgencies = urgencies
         self.consultation_urgency = urgencies.index("ordinary") if "ordinary" in urgencies else 0
-        self.channels = list(d.channels)
-        self.channel_cum = cumulative(d.channels.values())
+        # the grid worker's channel next to the hotline's, so that trust moves residents between these two only
+        self.channels = sorted(d.channels, key=lambda name: name not in ("hotline", "grid_worker"))
+        shares = [scenario.grid.channel_shares(d.channels, c.households / c.grids) for c in city.communities]
+        self.channel_cum = [cumulative(share[name] for name in self.channels) for share in shares]  # by community
         self.script = sorted(d.script, key=lambda p: p.at)
         mean_day = sum(d.daily_profile) / 24
         mean_week = sum(d.weekly_profile) / 7
@@ -131,7 +133,7 @@ class Demand:
             req = Request(self.ids(), CONSULTATION, street.index, community.index, community.grid_of(household),
                           -1, 0, self.consultation_urgency, "online" if online else "hotline", env.now)
             draws.caller(req)
-            req.fate = draws.fate(QUESTION_FATES)
+            draws.give(req, QUESTION_FATES, 0)
             env.process(self.life.question(req))
 
     def scripted(self) -> Generator:
@@ -153,18 +155,19 @@ class Demand:
         stream = draws.stream
         uniform = stream.uniform
         household = int(uniform() * street.households) if item is None else item.household % street.households
+        community = street.community_of(household)
         category_index = stream.choice(self.category_cum)
         if item is not None:
             category_index = self.category_names.index(item.category)
         category = self.categories[category_index]
         needed = stream.choice(category.level_cum)
         urgency = category.urgency_index[stream.choice(category.urgency_cum)]
-        channel = self.channels[stream.choice(self.channel_cum)]
+        channel = self.channels[stream.choice(self.channel_cum[community.index])]  # trust: by grid size
         raises, delay = uniform() < self.raise_prob, draws.raise_delay()
         visible, u_patrol, mentions = uniform() < category.visible, uniform(), uniform() < self.visit_detect
         to_volunteer = stream.exponential()
         patience, talk = draws.patience(), draws.talk()  # drawn for every problem, raised or not (CRN)
-        fate = draws.fate(len(FATES))
+        own = draws.draw(len(FATES), len(category.forces))
         prevented = uniform() >= self.governance.topic_factor[category_index]  # a monthly topic fixed its cause
         if item is not None:
             needed = LEVELS.index(item.level) if item.level else needed
@@ -174,7 +177,6 @@ class Demand:
         if prevented:
             self.observer.not_raised(now, "prevented")
             return
-        community = street.community_of(household)
         grid = community.grid_of(household)
         work = self.gridwork
         found = [
@@ -191,5 +193,6 @@ class Demand:
         req = Request(self.ids(), PROBLEM, street.index, community.index, grid, category_index,
                       needed, urgency, how, now)
         req.proactive = how in FOUND
-        req.patience, req.talk, req.fate = patience, talk, fate
+        req.patience, req.talk = patience, talk
+        req.fate, req.draws, req.teams = own
         self.env.process(self.life.problem(req, start - now))

@@ -21,32 +21,30 @@ from sim.scenario.schema import Triage
 
 from .categories import CategoryPlan
 from .environment import Environment
-from .handling import A, D, Handling
+from .handling import A, B, D, Handling
 from .observer import Observer
 from .organisation import City
 from .pool import Pool
-from .request import COMMUNITY_TRIAGE, DISPATCH, STREET_TRIAGE, Request
-from .streams import Streams
+from .request import (COMMUNITY_TRIAGE, DISPATCH, DISPATCH_DELAY, FORWARD_DELAY, OBJECTION_DELAY, OVERREACH,
+                      REPORT_UP, REVIEW_DELAY, STREET_TRIAGE, TRIAGE_TIME, Request)
 
 
 class Dispatch:
     """The city centre's dispatch, the street centres' triage and the grid workers' intake."""
 
     def __init__(self, env: Environment, dispatch: DispatchSection, triage: Triage, staff: int, city: City,
-                 categories: list[CategoryPlan], immediate: list[bool], priority: list[bool], streams: Streams,
+                 categories: list[CategoryPlan], immediate: list[bool], priority: list[bool],
                  handling: Handling, observer: Observer):
         self.env, self.observer, self.handling = env, observer, handling
         self.categories, self.immediate, self.priority = categories, immediate, priority
         self.accuracy, self.precise = dispatch.accuracy, dispatch.mode == "precise"
-        self.triage_accuracy = triage.accuracy
-        dispatching = streams["dispatch"]
-        self.delay = dispatch.delay.sampler(dispatching)
-        self.objection_delay = dispatch.objection_delay.sampler(dispatching)
-        self.review_delay = dispatch.review_delay.sampler(dispatching)
-        self.forward_delay = dispatch.forward_delay.sampler(dispatching)
-        triaging = streams["triage"]
-        self.triage_time = triage.time.sampler(triaging)
-        self.community_report_delay = triage.community_report_delay.sampler(triaging)
+        self.triage_accuracy, self.overreach = triage.accuracy, triage.overreach
+        self.delay = dispatch.delay.transform()  # of the request's own draws
+        self.objection_delay = dispatch.objection_delay.transform()
+        self.review_delay = dispatch.review_delay.transform()
+        self.forward_delay = dispatch.forward_delay.transform()
+        self.triage_time = triage.time.transform()
+        self.community_report_delay = triage.community_report_delay.transform()
         self.centres = [Pool(env, staff, observer.station("street_centre_queue")) for _ in city.streets]
         observer.capacity("street_centres", staff * len(city.streets))
 
@@ -55,19 +53,19 @@ class Dispatch:
         env, obs = self.env, self.observer
         req.ticket = env.now
         obs.ticket(env.now, req)
-        delay = self.delay()
         if not self.immediate[req.urgency]:
-            yield env.timeout(delay)
+            yield env.timeout(self.delay(req.draws[DISPATCH_DELAY]))
         obs.sent(env.now, req)
         rightly = req.fate[DISPATCH] < self.accuracy
         if not rightly:
             req.misdispatched = True
             req.bounces += 1
             obs.misdispatched(env.now, req)
-            yield env.timeout(self.objection_delay())
-            yield env.timeout(self.review_delay())
+            draws = req.draws
+            yield env.timeout(self.objection_delay(draws[OBJECTION_DELAY]))
+            yield env.timeout(self.review_delay(draws[REVIEW_DELAY]))
             obs.redispatched(env.now, req)
-            yield env.timeout(self.delay())
+            yield env.timeout(self.delay(draws[DISPATCH_DELAY]))
         if self.categories[req.category].utility and self.precise:
             obs.dispatched(env.now, req, None)
             if req.respond(env.now):  # the department contacts the resident on receipt
@@ -88,7 +86,7 @@ class Dispatch:
             obs.kept(env.now, req)
             yield from self.handling.handle(req, A)
             return
-        yield env.timeout(self.community_report_delay())
+        yield env.timeout(self.community_report_delay(req.draws[REPORT_UP]))
         obs.referred(env.now, req, req.street)
         yield from self.street_route(req)
 
@@ -100,7 +98,7 @@ class Dispatch:
         turn = centre.acquire(self.priority[req.urgency])
         if turn is not None:
             yield turn
-        duration = self.triage_time()
+        duration = self.triage_time(req.draws[TRIAGE_TIME])
         self.observer.busy("street_centres", env.now, duration)
         yield env.timeout(duration)
         centre.release()
@@ -112,10 +110,12 @@ class Dispatch:
         if req.respond(env.now):  # the centre, staffed around the clock, contacts the resident on receipt
             obs.responded(env.now, req)
         level = self.judge_level(req, STREET_TRIAGE)
+        if level == A and req.fate[OVERREACH] < self.overreach:  # the whistle as a basket for everything [000]
+            level = B
         if self.categories[req.category].utility:
             req.bounces += 1
             obs.forwarded(env.now, req)
-            yield env.timeout(self.forward_delay())
+            yield env.timeout(self.forward_delay(req.draws[FORWARD_DELAY]))
             yield from self.handling.handle(req, D)
             return
         obs.triaged(env.now, req, level)

@@ -24,8 +24,7 @@ from .environment import Environment
 from .governance import Governance
 from .observer import Observer
 from .odds import logistic
-from .request import REACH, REPEAT, SATISFY, Request
-from .streams import Streams
+from .request import EVALUATION_DELAY, REACH, REPEAT, REPEAT_DELAY, SATISFY, Request
 
 
 def satisfaction_probability(e: Evaluation, solved: bool, late: bool, days_open: float, bounces: int,
@@ -38,20 +37,20 @@ def satisfaction_probability(e: Evaluation, solved: bool, late: bool, days_open:
 class FollowUp:
     """The call back after closure: who answers, what they say, and whether the problem comes back."""
 
-    def __init__(self, env: Environment, evaluation: Evaluation, limits: list[TimeLimit], streams: Streams,
+    def __init__(self, env: Environment, evaluation: Evaluation, limits: list[TimeLimit],
                  governance: Governance, observer: Observer):
         self.env, self.observer, self.governance = env, observer, governance
         self.evaluation = evaluation
         self.response_limit = [limit.response for limit in limits]  # by urgency class index
         self.completion_limit = [limit.completion for limit in limits]
-        self.delay = evaluation.delay.sampler(streams["evaluation"])
-        self.repeat_delay = evaluation.repeat_delay.sampler(streams["evaluation/repeat"])
+        self.delay = evaluation.delay.transform()  # of the request's own draws
+        self.repeat_delay = evaluation.repeat_delay.transform()
 
     def call_back(self, req: Request) -> Generator:
         """Call the resident back; return the delay before a repeat request, or None."""
         env, obs, e = self.env, self.observer, self.evaluation
         if not req.proactive:
-            yield env.timeout(self.delay())
+            yield env.timeout(self.delay(req.draws[EVALUATION_DELAY]))
             if req.fate[REACH] < e.reach_prob:
                 in_time = req.response - req.ticket <= self.response_limit[req.urgency]
                 took = req.closed - req.ticket
@@ -63,5 +62,6 @@ class FollowUp:
                 self.governance.evaluated(env.now, req, in_time)
                 obs.evaluated(env.now, req, in_time)
         obs.followed_up(env.now, req)
-        again, delay = req.fate[REPEAT] < e.repeat_prob, self.repeat_delay()
-        return delay if again and not req.solved else None
+        if req.fate[REPEAT] < e.repeat_prob and not req.solved:
+            return self.repeat_delay(req.draws[REPEAT_DELAY])
+        return None

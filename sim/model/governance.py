@@ -6,17 +6,15 @@ problems of each month. At the end of every calendar month the streets are
 scored on that month's evaluations; with ``ranking.pressure`` on, the bottom
 ones are named and work under pressure the next month (faster at A and B,
 solving more, perhaps rushing closures). With ``topics`` on, the city picks
-the month's topic, whose root-cause fixes, after a lag, cut that category's
-arrivals and make its matters easier to solve (the lower levels get the
-powers they lacked). What it chose is kept for the results.
+the month's topic: at once its matters get easier to solve (the bureaus
+concerned join the push and give the lower levels the powers and support
+they lacked [002]), and after a lag the root-cause fixes cut the category's
+arrivals. What it chose is kept for the results.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Generator
-
-from sim.scenario.durations import DAY
 
 from .environment import Environment
 from .ranking import bottom, choose_topics, score
@@ -26,24 +24,12 @@ from .setting import Setting
 EVALUATIONS = ("evaluated", "responded", "solved", "satisfied")
 
 
-def month_ends(start: dt.date, horizon: float) -> list[float]:
-    """Simulated minutes at which each calendar month ends, before the horizon."""
-    ends, year, month = [], start.year, start.month
-    while True:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        minutes = (dt.date(year, month, 1) - start).days * DAY
-        if minutes >= horizon:
-            return ends
-        ends.append(minutes)
-
-
 class Governance:
     """The monthly meeting's figures and decisions, and the pressure and topics they put into effect."""
 
     def __init__(self, env: Environment, setting: Setting):
         s = setting.scenario
         self.env, self.setting = env, setting
-        self.start_date, self.horizon = s.start_date, s.horizon
         self.ranking, self.topics_section = s.ranking, s.topics
         pressure = s.ranking.pressure
         self.solve_boost, self.gaming = pressure.solve_boost, pressure.gaming
@@ -76,7 +62,7 @@ class Governance:
     def monthly(self) -> Generator:
         """Run the monthly meeting at each month's end."""
         env = self.env
-        for month, end in enumerate(month_ends(self.start_date, self.horizon)):
+        for month, end in enumerate(self.setting.month_ends):
             yield env.timeout(end - env.now)
             if self.ranking.pressure.enabled:
                 self.name_bottom_streets(month)
@@ -102,17 +88,17 @@ class Governance:
         self.named.append((month, named))
 
     def pick_topics(self, month: int) -> None:
-        """Choose the month's topics; their categories' arrivals fall once the fixes take effect."""
+        """Choose the month's topics: their matters are easier to solve from now on, and their categories'
+        arrivals fall once the root-cause fixes take effect."""
         t, env = self.topics_section, self.env
         arrivals = [counts[month] for counts in self.arrivals]
         candidates = [self.category_names.index(c) for c in t.candidates] or list(range(len(self.category_names)))
         for category in choose_topics(arrivals, candidates, self.chosen, t.per_month):
             self.chosen.add(category)
+            self.easier[category] = t.easier
             self.topics.append((month, env.now, self.category_names[category], env.now + t.lag))
             env.timeout(t.lag).callbacks.append(lambda _event, c=category: self.fixed(c))
 
     def fixed(self, category: int) -> None:
-        """A topic's root-cause fix takes effect: fewer of its problems arise, and they are easier to solve."""
-        t = self.topics_section
-        self.topic_factor[category] = 1.0 - t.reduction
-        self.easier[category] = t.easier
+        """A topic's root-cause fix takes effect: fewer of its problems arise."""
+        self.topic_factor[category] = 1.0 - self.topics_section.reduction

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from sim.scenario.durations import DAY
-from sim.scenario.schema import GridConfig, Volunteers
+from sim.scenario.schema import Committee, GridConfig, Volunteers
 
 from .calendar import WorkCalendar
 from .organisation import City, Community
@@ -26,14 +26,17 @@ GOLDEN = 0.6180339887498949  # spreads neighbouring grids' rounds over the shift
 class GridWork:
     """The duties of every grid worker of a scenario, on one working calendar."""
 
-    def __init__(self, grid: GridConfig, volunteers: Volunteers, city: City, calendar: WorkCalendar):
+    def __init__(self, grid: GridConfig, committee: Committee, volunteers: Volunteers, city: City,
+                 calendar: WorkCalendar):
         self.grid = g = grid
         self.calendar = calendar
         self.patrol_length = g.patrol_households * g.patrol_minutes_per_household
         # every household once per cycle: 52 weeks of working days a year (a year never holds fewer)
         self.cycle = math.floor(52 * calendar.per_week / g.home_visit_target) if g.home_visit_target else INF
         self.handling_share = [g.handling_share(c.households / c.grids) for c in city.communities]
-        self.care = [g.care_odds(c.households / c.grids) for c in city.communities]  # log-odds of solving at A
+        # log-odds of solving at A: the time the grid worker and the residents' committee give each matter
+        self.care = [g.care_odds(c.households / c.grids) + committee.care_odds(c.households)
+                     for c in city.communities]
         self.volunteer_rate = volunteers.per_1000_households * volunteers.sighting_rate / DAY  # per minute
 
     def patrol_finds(self, community: Community, grid: int, now: float, u: float) -> float:

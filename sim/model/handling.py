@@ -40,8 +40,7 @@ from .observer import Observer
 from .odds import log_odds, logistic
 from .organisation import City
 from .pool import Pool
-from .request import CLOSED, GAME, SOLVE, Request
-from .streams import Streams
+from .request import CLOSED, EFFORT, GAME, LEAD, SOLVE, Request
 from .whistle import Whistle
 
 A, B, C, D = range(len(LEVELS))
@@ -52,14 +51,14 @@ class Handling:
     """The four levels' handlers, efforts, lead times, solve chances and time limits."""
 
     def __init__(self, env: Environment, scenario: Scenario, city: City, calendar: WorkCalendar,
-                 gridwork: GridWork, priority: list[bool], streams: Streams, whistle: Whistle,
+                 gridwork: GridWork, priority: list[bool], whistle: Whistle,
                  governance: Governance, observer: Observer):
         self.env, self.observer, self.whistle, self.governance = env, observer, whistle, governance
         self.calendar, self.priority = calendar, priority
         self.lead_share = [scenario.time_limits[u].lead_share for u in scenario.time_limits]  # by urgency index
         levels = [scenario.levels[name] for name in LEVELS]
-        self.effort = [level.effort.sampler(streams[f"handling/effort-{name}"]) for name, level in zip(LEVELS, levels)]
-        self.lead = [level.lead_time.sampler(streams[f"handling/lead-{name}"]) for name, level in zip(LEVELS, levels)]
+        self.effort = [level.effort.transform() for level in levels]  # of the request's own draws
+        self.lead = [level.lead_time.transform() for level in levels]
         self.solve_odds = [log_odds(level.solve_prob) for level in levels]
         self.powers = scenario.levels.powers
         self.difficulty = [category.difficulty for category in scenario.demand.categories]
@@ -91,7 +90,7 @@ class Handling:
             deadline = math.inf if limit is None else env.now + limit
             if level == B:
                 crew = yield from self.whistle.summon(req)
-                effort = self.effort[B]() * self.pace(req, B)
+                effort = self.effort[B](req.draws[EFFORT + B]) * self.pace(req, B)
                 on_site = effort if self.stay else min(effort, self.leave_after)  # 事不完、人不撤, or not
                 yield env.timeout(on_site)
                 self.whistle.stand_down(crew)
@@ -100,7 +99,7 @@ class Handling:
                 factor = 1.0
                 started = yield from self.work(req, level, deadline)
             if started:
-                lead = self.lead[level]() * self.pace(req, level) * self.lead_share[req.urgency]
+                lead = self.lead[level](req.draws[LEAD + level]) * self.pace(req, level) * self.lead_share[req.urgency]
                 if (req.needed <= level or self.rushes(req, level)) and env.now + lead <= deadline:
                     yield env.timeout(lead)
                     chance = self.close(req, level, factor)
@@ -150,7 +149,7 @@ class Handling:
                 pool.give_up_after(turn, max(0.0, deadline - env.now))
             if not (yield turn):
                 return False
-        effort = self.effort[level]() * self.pace(req, level)
+        effort = self.effort[level](req.draws[EFFORT + level]) * self.pace(req, level)
         if level == A:  # on shift, between chores, patrols and home visits
             cal = self.calendar
             start = cal.next_on(env.now)

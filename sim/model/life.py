@@ -23,13 +23,15 @@ from sim.scenario.schema import Scenario
 from .calendar import WorkCalendar
 from .categories import cumulative
 from .dispatch import Dispatch
+from .draws import OwnDraws
 from .environment import Environment
 from .followup import FollowUp
 from .governance import Governance
 from .hotline import Hotline
 from .observer import Observer
 from .request import (
-    ANSWERED, ASK_AGAIN, CALLBACK, COMMUNITY_INTAKE, COVERED, FATES, LOST, PROBLEM, SWITCH, Ids, Request,
+    ANSWERED, ASK_AGAIN, ASK_AGAIN_DELAY, CALLBACK, CALLBACK_WAIT, COMMUNITY_INTAKE, COVERED, FATES, LOST, ONLINE_DELAY,
+    PROBLEM, SWITCH, TEAM_DRAWS, Ids, Request,
 )
 from .streams import Streams
 
@@ -43,13 +45,13 @@ class Life:
         self.env, self.observer, self.calendar, self.ids = env, observer, calendar, ids
         self.hotline, self.dispatch, self.follow_up, self.governance = hotline, dispatch, follow_up, governance
         self.horizon = scenario.horizon
-        self.online_delay = scenario.online.processing_delay.sampler(streams["online"])
+        self.online_delay = scenario.online.processing_delay.transform()  # of the request's own draws
         self.chat_pickup = scenario.grid.chat_pickup
         self.knowledge_base = scenario.consultation.knowledge_base_coverage
         c = scenario.consultation
-        self.callback = c.callback.sampler(streams["consultation"])
-        self.ask_again, self.ask_again_delay = c.ask_again, c.ask_again_delay.sampler(streams["consultation/again"])
-        self.repeat_fates = streams["repeat/fate"]
+        self.callback = c.callback.transform()
+        self.ask_again, self.ask_again_delay = c.ask_again, c.ask_again_delay.transform()
+        self.repeat_draws = OwnDraws(streams, "repeat")
         self.switch_to = list(scenario.hotline.switch)
         self.switch_cum = cumulative(scenario.hotline.switch.values())
 
@@ -71,7 +73,7 @@ class Life:
             obs.switched(env.now, req)
         via = req.via
         if via == "online":
-            yield env.timeout(self.online_delay())
+            yield env.timeout(self.online_delay(req.draws[ONLINE_DELAY]))
         elif via == "group_chat":  # read when the grid worker is next on shift
             yield env.timeout(self.calendar.finish(env.now, self.chat_pickup) - env.now)
         elif via in ("grid_worker", "volunteer"):  # the grid worker hears of it on shift
@@ -105,7 +107,7 @@ class Life:
             return
         again = Request(self.ids(), PROBLEM, req.street, req.community, req.grid, req.category,
                         req.needed, req.urgency, "hotline", req.appeared, req.repeat + 1)
-        again.fate = self.repeat_fates.uniforms(len(FATES))
+        self.repeat_draws.give(again, len(FATES), len(req.teams) // TEAM_DRAWS)
         self.env.process(self.problem(again, delay))
 
     def question(self, req: Request) -> Generator:
@@ -123,9 +125,9 @@ class Life:
             obs.question_answered(env.now, req)
             return
         yield from self.dispatch.triage_at_centre(req)  # written up and passed on by the street centre
-        wait = self.callback()
+        wait = self.callback(req.draws[CALLBACK_WAIT])
         if req.fate[ASK_AGAIN] < self.ask_again:
-            env.process(self.call_again(req, self.ask_again_delay(), wait))
+            env.process(self.call_again(req, self.ask_again_delay(req.draws[ASK_AGAIN_DELAY]), wait))
         yield env.timeout(wait)
         req.outcome = CALLBACK
         obs.question_answered(env.now, req)

@@ -18,6 +18,7 @@ from typing import Callable, Generator, Optional
 
 from sim.scenario.durations import DAY
 
+from .appraisal import Appraisal
 from .categories import CategoryPlan
 from .demand import Demand
 from .dispatch import Dispatch
@@ -70,14 +71,15 @@ class Model:
         limits = [s.time_limits[u] for u in setting.urgencies]
         priority = [limit.priority for limit in limits]
         self.governance = Governance(env, setting)
-        self.gridwork = GridWork(s.grid, s.volunteers, city, calendar)
+        self.gridwork = GridWork(s.grid, s.committee, s.volunteers, city, calendar)
         self.hotline = Hotline(env, s.hotline, streams, observer)
-        self.whistle = Whistle(env, s.whistle, s.forces, city, categories, priority, streams, observer)
-        self.handling = Handling(env, s, city, calendar, self.gridwork, priority, streams, self.whistle,
+        self.appraisal = Appraisal(env, s.whistle, setting.month_ends)
+        self.whistle = Whistle(env, s.whistle, s.forces, city, categories, priority, self.appraisal, observer)
+        self.handling = Handling(env, s, city, calendar, self.gridwork, priority, self.whistle,
                                  self.governance, observer)
         self.dispatch = Dispatch(env, s.dispatch, s.triage, s.organisation.street_centre_staff, city, categories,
-                                 [limit.immediate for limit in limits], priority, streams, self.handling, observer)
-        self.follow_up = FollowUp(env, s.evaluation, limits, streams, self.governance, observer)
+                                 [limit.immediate for limit in limits], priority, self.handling, observer)
+        self.follow_up = FollowUp(env, s.evaluation, limits, self.governance, observer)
         self.life = Life(env, s, calendar, streams, ids, self.hotline, self.dispatch, self.follow_up,
                          self.governance, observer)
         self.demand = Demand(env, s, city, categories, setting.urgencies, streams, ids, self.gridwork,
@@ -89,6 +91,8 @@ class Model:
         self.demand.start()
         env.process(self._days(progress))
         env.process(self.governance.monthly())
+        if self.appraisal.rated:
+            env.process(self.appraisal.monthly())
         if self.scenario.warmup > 0:
             env.process(self._end_warmup())
         with collector_paused():

@@ -23,8 +23,23 @@ COMMUNITY_INTAKE = ("grid_worker", "group_chat", *FOUND)
 
 # the chance outcomes each problem draws for itself when it appears (indices into Request.fate), so that two
 # variants decide them alike: common random numbers beyond the problem's own attributes
-FATES = ("dispatch", "community_triage", "street_triage", "solve", "game", "reach", "satisfy", "repeat", "switch")
-DISPATCH, COMMUNITY_TRIAGE, STREET_TRIAGE, SOLVE, GAME, REACH, SATISFY, REPEAT, SWITCH = range(len(FATES))
+FATES = ("dispatch", "community_triage", "street_triage", "solve", "game", "reach", "satisfy", "repeat", "switch",
+         "overreach")
+DISPATCH, COMMUNITY_TRIAGE, STREET_TRIAGE, SOLVE, GAME, REACH, SATISFY, REPEAT, SWITCH, OVERREACH = range(len(FATES))
+# the standard normal draws each request makes for itself when it appears (indices into Request.draws), each
+# turned into a duration by the mechanism that times it, so that variants time its work alike: the centre's
+# dispatch and redispatch delays, the triage time, the grid worker's report up, the online desk's delay, the
+# callback and repeated call of a question, the call back after closure and the wait before a repeat, and the
+# effort and lead time at each level (a matter that comes back to a level takes the same work there again)
+DRAWS = ("dispatch", "objection", "review", "forward", "triage", "report_up", "online", "callback", "ask_again",
+         "evaluation", "repeat_delay", "effort_A", "effort_B", "effort_C", "effort_D", "lead_A", "lead_B", "lead_C",
+         "lead_D")
+(DISPATCH_DELAY, OBJECTION_DELAY, REVIEW_DELAY, FORWARD_DELAY, TRIAGE_TIME, REPORT_UP, ONLINE_DELAY, CALLBACK_WAIT,
+ ASK_AGAIN_DELAY, EVALUATION_DELAY, REPEAT_DELAY) = range(DRAWS.index("effort_A"))
+EFFORT, LEAD = DRAWS.index("effort_A"), DRAWS.index("lead_A")  # plus the level's index
+# each whistle team's draws, three per team in Request.teams: its usual report delay (a standard normal), and
+# the uniforms that decide whether it hurries to the limit and whether it stands idle on site
+TEAM_DRAWS = 3
 COVERED, ASK_AGAIN = 0, 1  # a consultation's draws: is it in the knowledge base? will its resident call again?
 QUESTION_FATES = 2
 
@@ -40,7 +55,7 @@ class Request:
         "id", "kind", "street", "community", "grid", "category", "needed", "urgency", "channel", "switched",
         "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
         "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
-        "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk", "fate",
+        "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk", "fate", "draws", "teams",
     )
 
     def __init__(self, rid: int, kind: str, street: int, community: int, grid: int, category: int,
@@ -68,6 +83,8 @@ class Request:
         self.patience: float | None = None  # the first call's patience and talk time, drawn when it appears
         self.talk: float | None = None
         self.fate: list[float] = []  # the request's own uniforms for its chance outcomes, see FATES
+        self.draws: list[float] = []  # its own standard normals for its durations, see DRAWS
+        self.teams: list[float] = []  # its whistle teams' draws, TEAM_DRAWS a team
 
     @property
     def via(self) -> str:

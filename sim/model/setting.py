@@ -27,6 +27,17 @@ def month_of_day(start: dt.date, days: int) -> list[int]:
     return out
 
 
+def month_ends(start: dt.date, horizon: float) -> list[float]:
+    """Simulated minutes at which each calendar month ends, before the horizon."""
+    ends, year, month = [], start.year, start.month
+    while True:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        minutes = (dt.date(year, month, 1) - start).days * DAY
+        if minutes >= horizon:
+            return ends
+        ends.append(minutes)
+
+
 @dataclass(frozen=True)
 class Setting:
     """What stays fixed during a replication: the scenario, which branch of its seed tree, the city, the grid
@@ -56,6 +67,11 @@ class Setting:
     def months(self) -> int:
         """Calendar months the horizon touches."""
         return self.month_of_day[-1] + 1
+
+    @cached_property
+    def month_ends(self) -> list[float]:
+        """Simulated minutes at which each calendar month ends, before the horizon."""
+        return month_ends(self.scenario.start_date, self.scenario.horizon)
 
     def day_at(self, now: float) -> int:
         """The simulated day ``now`` falls in (the horizon itself in the last day)."""

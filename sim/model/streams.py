@@ -56,18 +56,23 @@ class Stream:
     block calls, so it does not depend on how the draws are consumed.
     """
 
-    __slots__ = ("generator", "_uniforms", "uniform", "normal", "exponential")
+    __slots__ = ("generator", "_uniforms", "_normals", "uniform", "normal", "exponential")
 
     def __init__(self, generator: np.random.Generator):
         self.generator = generator
         self._uniforms = _blocks(generator.random)
         self.uniform: Callable[[], float] = functools.partial(next, self._uniforms)
-        self.normal: Callable[[], float] = functools.partial(next, _blocks(generator.standard_normal))
+        self._normals = _blocks(generator.standard_normal)
+        self.normal: Callable[[], float] = functools.partial(next, self._normals)
         self.exponential: Callable[[], float] = functools.partial(next, _blocks(generator.standard_exponential))
 
     def uniforms(self, count: int) -> list[float]:
         """``count`` uniform draws, the same as ``count`` calls of ``uniform()``."""
         return list(itertools.islice(self._uniforms, count))
+
+    def normals(self, count: int) -> list[float]:
+        """``count`` standard normal draws, the same as ``count`` calls of ``normal()``."""
+        return list(itertools.islice(self._normals, count))
 
     def choice(self, cumulative: list[float]) -> int:
         """An index drawn with the probabilities whose running sums are given."""

@@ -4,13 +4,14 @@ Each force the category needs sends a team: a stationed team (1+4) from the
 street, an on-call one (N) from the district; emergencies take the first
 free team. A team's report delay is its wait for a free team plus its
 travel. The limit itself pulls travel in: of the teams that would arrive
-after the limit, the share ``whistle.hurry`` (the compliance, more under
-double assessment) hurry to make it by the limit, but no hurry saves the
+after the limit, a share hurry to make it by the limit (the compliance,
+more as double assessment builds the department's discipline, see
+``appraisal``), but no hurry saves the
 share of a team's usual travel that is distance (``min_travel``); so a
 tighter limit brings more teams earlier, far on-call teams least. A report
 is on time if within ``whistle.report_timeout`` (with ``none``, within
 ``reference_timeout``, so that variants compare). A team may come and not
-work ("present but not working"). What the crew brings to the matter is
+work ("present but not working"), less often once disciplined. What the crew brings to the matter is
 its ``chance`` factor: for a matter that needs the street's joint action
 (level B), the chance to act passes while the teams are on their way
 (``window`` of the whistle's kind: the stall moves on, the leak spreads),
@@ -26,15 +27,16 @@ from dataclasses import dataclass
 from typing import Generator
 
 from sim.scenario.schema import LEVELS, Forces
+from sim.scenario.distributions import upper_tail
 from sim.scenario.schema import Whistle as WhistleSection
 
+from .appraisal import Appraisal
 from .categories import CategoryPlan
 from .environment import Environment
 from .observer import Observer
 from .organisation import City
 from .pool import Pool
-from .request import Request
-from .streams import Streams
+from .request import TEAM_DRAWS, Request
 
 JOINT = LEVELS.index("B")  # the level of matters that need the street's joint action
 
@@ -53,15 +55,15 @@ class Whistle:
     """The forces of every street, stationed (1+4) and on call (N), and how they report."""
 
     def __init__(self, env: Environment, section: WhistleSection, forces: Forces, city: City,
-                 categories: list[CategoryPlan], priority: list[bool], streams: Streams, observer: Observer):
+                 categories: list[CategoryPlan], priority: list[bool], appraisal: Appraisal, observer: Observer):
         self.env, self.observer, self.categories, self.priority = env, observer, categories, priority
-        self.stream = streams["whistle"]
-        self.report_stationed = section.report_delay_stationed.sampler(self.stream)
-        self.report_on_call = section.report_delay_on_call.sampler(self.stream)
+        self.appraisal = appraisal
+        self.report_delay = {False: section.report_delay_stationed.transform(),  # of the teams' own draws
+                             True: section.report_delay_on_call.transform()}
         self.limit = section.on_time_limit
         self.timeout = math.inf if section.report_timeout is None else section.report_timeout
-        self.hurry, self.min_travel = section.hurry, section.min_travel
-        self.idle_factor, self.idle_solve_factor = section.idle_factor, section.idle_solve_factor
+        self.compliance = 0.0 if section.report_timeout is None else section.compliance  # nothing to be late for
+        self.min_travel, self.idle_solve_factor = section.min_travel, section.idle_solve_factor
         self.window = {kind: math.inf if window is None else window for kind, window in section.window.items()}
         self.present_not_working = section.present_not_working
         self.teams_out = {False: observer.station("stationed_teams_out"), True: observer.station("on_call_teams_out")}
@@ -70,7 +72,7 @@ class Whistle:
         for district in city.districts:
             teams = dict(forces.on_call)
             if forces.all_on_call:
-                teams.update({name: n * len(district.streets) for name, n in forces.stationed.items()})
+                teams.update(forces.withdrawn(len(district.streets)))
             district_teams.append(teams)
         district_pools = [{name: Pool(env, n, observer.station("on_call_force_queue")) for name, n in teams.items()}
                           for teams in district_teams]
@@ -99,9 +101,11 @@ class Whistle:
         hurries = []
         for i, (pool, on_call) in enumerate(teams):
             turn = pool.acquire(first)
-            travels.append((self.report_on_call if on_call else self.report_stationed)())
-            hurries.append(self.stream.uniform() < self.hurry)
-            idles.append(self.stream.uniform() < self.present_not_working * self.idle_factor)
+            travel, hurrying, idling = req.teams[TEAM_DRAWS * i:TEAM_DRAWS * (i + 1)]
+            travels.append(self.report_delay[on_call](travel))
+            discipline = self.appraisal.of(pool)  # the team's department
+            hurries.append(upper_tail(hurrying) < self.compliance + (1.0 - self.compliance) * discipline)
+            idles.append(upper_tail(idling) < self.present_not_working * (1.0 - discipline))  # P(Z > z): uniform
             if turn is None:
                 self.teams_out[on_call].enter(blown)
             else:
@@ -119,6 +123,8 @@ class Whistle:
         yield env.timeout(max(reports) - env.now)
         delays = [reported - blown for reported in reports]
         on_time = [delay <= self.limit for delay in delays]
+        for (pool, _on_call), in_time, idle in zip(teams, on_time, idles):  # the street rates each department
+            self.appraisal.rate(pool, in_time, idle)
         req.reports += len(delays)
         req.late_reports += on_time.count(False)
         req.idle_reports += idles.count(True)

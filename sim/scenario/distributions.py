@@ -4,7 +4,11 @@ A duration parameter is either a plain duration (``30min``: always that long)
 or a mapping such as ``{dist: lognormal, mean: 2d, cv: 1.5}``. Lognormal and
 gamma are given by mean and coefficient of variation because that is how
 closure times are reported; both are right-skewed like real 12345 data.
-Each spec builds a sampler that draws from one random stream.
+Each spec builds a sampler that draws from one random stream, and a
+transform that turns a standard normal draw into a duration of the spec's
+distribution (its quantile at the draw's normal probability): a request
+draws its normals when it appears and each mechanism transforms its own, so
+that variants time a request's work alike, whatever order events take.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ from .durations import parse_duration
 from .types import DURATION_JSON_SCHEMA, Duration, PositiveFloat, is_none
 
 Sampler = Callable[[], float]
+Transform = Callable[[float], float]
+SQRT_HALF = math.sqrt(0.5)
+
+
+def upper_tail(z: float) -> float:
+    """P(Z > z) for a standard normal Z, accurate far into the upper tail."""
+    return 0.5 * math.erfc(z * SQRT_HALF)
 
 
 class _Spec(BaseModel):
@@ -34,6 +45,10 @@ class Fixed(_Spec):
         value = self.value
         return lambda: value
 
+    def transform(self) -> Transform:
+        value = self.value
+        return lambda z: value
+
 
 class Exponential(_Spec):
     """Memoryless duration: caller patience, redial gaps, talk times in theory checks."""
@@ -44,6 +59,10 @@ class Exponential(_Spec):
     def sampler(self, stream) -> Sampler:
         draw, mean = stream.exponential, self.mean
         return lambda: mean * draw()
+
+    def transform(self) -> Transform:
+        mean, log = self.mean, math.log
+        return lambda z: -mean * log(max(upper_tail(z), 5e-324))  # the quantile at P(Z <= z)
 
 
 class _MeanCv(_Spec):
@@ -66,6 +85,13 @@ class Lognormal(_MeanCv):
         draw, exp = stream.normal, math.exp
         return lambda: exp(mu + sigma * draw())
 
+    def transform(self) -> Transform:
+        if self.mean == 0:
+            return lambda z: 0.0
+        sigma = math.sqrt(math.log1p(self.cv * self.cv))
+        mu, exp = math.log(self.mean) - sigma * sigma / 2, math.exp
+        return lambda z: exp(mu + sigma * z)
+
 
 class Gamma(_MeanCv):
     """Right-skewed with a lighter tail than the lognormal."""
@@ -76,6 +102,13 @@ class Gamma(_MeanCv):
         shape = 1.0 / (self.cv * self.cv)
         scale = self.mean / shape
         return stream.gamma_sampler(shape, scale)
+
+    def transform(self) -> Transform:
+        from scipy.special import gammainccinv  # loaded only by scenarios that time a request's work by gamma
+
+        shape = 1.0 / (self.cv * self.cv)
+        scale = self.mean / shape
+        return lambda z: scale * float(gammainccinv(shape, upper_tail(z)))
 
 
 class Uniform(_Spec):
@@ -94,6 +127,10 @@ class Uniform(_Spec):
     def sampler(self, stream) -> Sampler:
         low, width, draw = self.low, self.high - self.low, stream.uniform
         return lambda: low + width * draw()
+
+    def transform(self) -> Transform:
+        low, width = self.low, self.high - self.low
+        return lambda z: low + width * (1.0 - upper_tail(z))
 
 
 def _shorthand(value: Any) -> Any:
@@ -142,3 +179,10 @@ def sampler(spec: Optional[DistributionSpec], stream) -> Sampler:
     if spec is None:
         return lambda: math.inf
     return spec.sampler(stream)
+
+
+def transform(spec: Optional[DistributionSpec]) -> Transform:
+    """The spec's transform of a standard normal draw; no spec (``none``) is never over."""
+    if spec is None:
+        return lambda z: math.inf
+    return spec.transform()

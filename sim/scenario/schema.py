@@ -21,6 +21,7 @@ from .types import (
     NonNegativeInt,
     OptionalCount,
     OptionalDuration,
+    PositiveFloat,
     PositiveInt,
     Probability,
     Share,
@@ -149,6 +150,22 @@ class GridConfig(Section):
         3.7, gt=0, description="handling minutes a week per household at which A solves at levels.A.solve_prob: a "
                                "500-household grid with the default duties (assumption)")
 
+    trust: NonNegativeFloat = Field(
+        1.0, le=5, description="how much more often residents raise a matter with their grid worker rather than by "
+                               "phone as their grid gets smaller, a worker with fewer households knowing them "
+                               "better: the grid-worker channel's share is demand.channels.grid_worker x "
+                               "(trust_households / households per grid) ^ trust, the extra taken from the hotline "
+                               "(assumption)")
+    trust_households: PositiveInt = Field(
+        500, description="households per grid at which demand.channels hold (Wuchang's standard [004])")
+
+    def channel_shares(self, channels: dict[str, float], households: float) -> dict[str, float]:
+        """The channels residents of a grid of ``households`` raise problems by: the grid worker's share
+        scaled by trust, the difference taken from (or given to) the hotline."""
+        worker, phone = channels.get("grid_worker", 0.0), channels.get("hotline", 0.0)
+        more = min(worker * ((self.trust_households / households) ** self.trust - 1.0), phone)
+        return {**channels, "hotline": phone - more, "grid_worker": worker + more}
+
     @property
     def working_week(self) -> float:
         """A worker's shift minutes in a week."""
@@ -189,6 +206,36 @@ class Volunteers(Section):
     sighting_rate: NonNegativeFloat = Field(
         0.05, description="daily rate at which one volunteer per 1,000 households reports a visible problem "
                           "(assumption)")
+
+
+class Committee(Section):
+    """The residents' committee of each community (社区居委会): finite staff time for residents' matters.
+
+    The committee works with the grid worker on the community's matters; the
+    minutes its staff have a week for each household add to the log-odds of
+    solving a matter at A. A community above 3,000 households is too large
+    for its committee to keep in touch with residents and solve problems at
+    first hand [000]; splitting it gives each part a committee of its own.
+    Committees spend most of their time on administrative work passed down
+    to them [003].
+    """
+
+    staff: PositiveInt = Field(5, le=1000, description="committee members of a community (assumption)")
+    hours: PositiveFloat = Field(
+        8.0, le=168, description="hours a week each member gives residents' matters, the rest going on "
+                                 "administrative work passed down by the street [003] (assumption)")
+    care: NonNegativeFloat = Field(
+        0.5, le=10, description="log-odds of solving an A-level matter added for each doubling of the "
+                                "committee's minutes a week per household (assumption)")
+    care_minutes: Duration = Field(
+        0.8, gt=0, description="committee minutes a week per household at which the term is zero: a "
+                               "3,000-household community with the default staff and hours, the size above which "
+                               "[000] calls a community too large (assumption)")
+
+    def care_odds(self, households: float) -> float:
+        """What the committee's time for each household adds to the log-odds of solving a matter at A."""
+        minutes = self.staff * self.hours * 60.0 / households
+        return self.care * math.log2(minutes / self.care_minutes)
 
 
 class Category(Section):
@@ -365,6 +412,10 @@ class Triage(Section):
 
     time: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 10.0, "cv": 0.5})
     accuracy: Probability = Field(0.9, description="probability of the right level; otherwise one level too low")
+    overreach: Probability = Field(
+        0.0, description="share of the matters the street centre would leave to the community that it sends to "
+                         "the whistle all the same, the street treating the whistle as a basket for everything "
+                         "(当成一个筐 [000]): departments' teams spent on community matters (assumption: 0)")
     community_report_delay: DistributionSpec = Field(
         default_factory=lambda: {"dist": "lognormal", "mean": 120.0, "cv": 1.0},
         description="a grid worker passing a matter beyond the community to the street centre")
@@ -418,6 +469,11 @@ class Forces(Section):
         default_factory=lambda: {"housing": 2, "planning": 1, "parks": 1, "ecology": 1, "culture": 1},
         description="teams of each department on call from the district (N)")
     all_on_call: bool = Field(False, description="withdraw stationed forces: every force comes from the district")
+    withdrawn_availability: Share = Field(
+        0.5, description="with all_on_call, the share of the withdrawn 1+4 teams the streets' whistles can count on, "
+                         "the rest being on their departments' own work; stationed, the teams are district-owned "
+                         "but street-managed and street-used, with staff and workplace fixed at the street "
+                         "(区属、街管、街用 [003]) (assumption: the share)")
 
     @model_validator(mode="after")
     def _disjoint(self):
@@ -425,6 +481,12 @@ class Forces(Section):
         if both:
             raise ValueError(f"a force is either stationed or on call, not both: {', '.join(both)}")
         return self
+
+    def withdrawn(self, streets: int) -> dict[str, int]:
+        """Teams of each 1+4 force a district of ``streets`` streets has for whistles once they are withdrawn
+        from the streets: the street's teams times the share available, at least one."""
+        return {name: max(1, math.floor(n * streets * self.withdrawn_availability + 0.5))
+                for name, n in self.stationed.items()}
 
     @property
     def stationed_at_street(self) -> dict[str, int]:
@@ -465,20 +527,6 @@ class Whistle(Section):
         """Minutes within which a report counts as on time: the limit, or with none the reference."""
         return self.reference_timeout if self.report_timeout is None else self.report_timeout
 
-    @property
-    def hurry(self) -> float:
-        """Share of the teams that would be late who hurry to make the limit: the compliance, more under double
-        assessment; 0 without a limit, since there is nothing to be late for."""
-        if self.report_timeout is None:
-            return 0.0
-        return min(1.0, self.compliance + self.assessment.pull)
-
-    @property
-    def idle_factor(self) -> float:
-        """Multiplier of the chance a department is present but not working: lower under double assessment
-        while a limit is in force (a rating needs a limit to be judged against)."""
-        return 1.0 if self.report_timeout is None else self.assessment.idle_factor
-
     @model_validator(mode="after")
     def _every_kind_has_a_window(self):
         missing = [kind for kind in WHISTLE_KINDS if kind not in self.window]
@@ -494,29 +542,23 @@ class Whistle(Section):
 class Assessment(Section):
     """Double assessment (双考核): streets rate the departments that report to their whistles.
 
-    With a report limit in force, the rating's ``weight`` in a department's
-    appraisal makes it hurry and work: the share of would-be-late teams that
-    hurry rises by ``weight * delay_response`` (``Whistle.hurry``), and the
-    "present but not working" probability is multiplied by
-    ``1 - weight * idle_response`` (floored at 0). Without a limit there is
-    nothing to assess, and no effect.
+    With a report limit in force, each report is rated (poor when late or
+    not working), and month by month a department's poor ratings, times the
+    rating's ``weight`` in its appraisal, build its discipline ``D``: more of
+    its would-be-late teams hurry, fewer come without working (see
+    ``sim/model/appraisal.py``). Without a limit there is nothing to rate
+    against, and no effect.
     """
 
     enabled: bool = False
     weight: Share = Field(0.3, description="weight of the street's rating in a department's appraisal "
                                            "(Wuchang 2019: 30% [004])")
-    delay_response: NonNegativeFloat = Field(1.0, description="how strongly report delays shrink with the weight")
-    idle_response: NonNegativeFloat = Field(1.0, description="how strongly idling shrinks with the weight")
-
-    @property
-    def pull(self) -> float:
-        """What the rating adds to the share of would-be-late teams that hurry."""
-        return self.weight * self.delay_response if self.enabled else 0.0
-
-    @property
-    def idle_factor(self) -> float:
-        """Multiplier of the present-but-not-working probability."""
-        return max(0.0, 1 - self.weight * self.idle_response) if self.enabled else 1.0
+    response: NonNegativeFloat = Field(
+        3.0, le=100, description="discipline a department gains in a month per unit of appraisal it lost: D grows "
+                                 "by (1 - D) x response x weight x its share of poor ratings (assumption)")
+    start: Share = Field(
+        0.0, description="departments' discipline when the run starts: 0 for an assessment just introduced, more "
+                         "where it has been in force for years (assumption)")
 
 
 class TimeLimit(Section):
@@ -597,8 +639,10 @@ class Topics(Section):
     """Monthly topic (每月一题, MODEL.md 2.11): the city fixes the root causes of one hard category a month.
 
     At each month's end the city picks, among ``candidates`` not chosen before,
-    the category with the most requests that month; ``lag`` later its arrival
-    rate is cut by ``reduction``. Published: 27 problems in 2021 [002], 17 in
+    the category with the most requests that month. From then on its matters
+    are easier to solve by ``easier`` (the high-level push: the bureaus
+    concerned join and give the lower levels powers and support [002]);
+    ``lag`` later its arrival rate is cut by ``reduction``. Published: 27 problems in 2021 [002], 17 in
     2022, 18 in 2023, 13 in 2024 (issue 3).
     """
 
@@ -608,8 +652,9 @@ class Topics(Section):
     lag: Duration = Field(60 * DAY, description="time for root-cause fixes to take effect (assumption)")
     reduction: Share = Field(0.3, description="cut in the category's arrival rate once in effect (assumption)")
     easier: NonNegativeFloat = Field(
-        1.0, le=10, description="log-odds of solving added to the category's matters once in effect: the policy "
-                                "change gives the lower levels the powers they lacked [002] (assumption: the size)")
+        1.0, le=10, description="log-odds of solving added to the category's matters from the month it is chosen: "
+                                "the bureaus concerned join and give the lower levels the powers they lacked [002] "
+                                "(assumption: the size)")
 
 
 def _default_limits() -> dict[str, TimeLimit]:
@@ -635,6 +680,7 @@ class Scenario(Section):
     organisation: Organisation = Organisation()
     grid: GridConfig = GridConfig()
     volunteers: Volunteers = Volunteers()
+    committee: Committee = Committee()
     demand: Demand = Demand()
     consultation: Consultation = Consultation()
     hotline: Hotline = Hotline()
