@@ -89,9 +89,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop a pool now, work under way included (the executor has no public way to; without this, leaving
     would wait for every running replication)."""
     processes = list((pool._processes or {}).values())  # before shutdown forgets them
+    calls = pool._call_queue
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    if calls is not None:  # tasks already piped to the dead workers are abandoned: never wait to flush them
+        calls.cancel_join_thread()
 
 
 class DaskEngine:
