@@ -29,6 +29,7 @@ def test_a_flow_tallies_arrivals_by_day_and_their_stays():
     # the level: 1 from 100 to 1500, 2 to 1700, then 1 to the horizon
     assert flow.day_area == [1340.0, 60.0 + 200.0 * 2 + 1180.0, 120.0]
     assert sum(flow.day_area) == pytest.approx(sum(flow.stay))
+    assert flow.at_end == [1, 1, 1]    # inside when each day ended (the last at the horizon)
 
 
 def test_a_pool_counts_free_handlers_as_zero_waits_and_withdrawals_as_departures():

@@ -407,6 +407,9 @@ def test_metrics_agree_with_records(params):
     closed = r[r["closed_min"].notna()]
     assert close(m["mean_resolve_h"], (closed["closed_min"] - closed["ticket_min"]).mean() / 60.0
                  if len(closed) else math.nan)
+    assert close(m["mean_appearance_to_close_h"], (closed["closed_min"] - closed["appeared_min"]).mean() / 60.0
+                 if len(closed) else math.nan)
+    assert math.isnan(m["mean_appearance_to_close_h"]) or m["mean_appearance_to_close_h"] >= m["mean_resolve_h"] - EPS
     # completion: tickets whose limit falls within the horizon, closed within it
     limits = {name: (t.response, t.completion) for name, t in scenario.time_limits.items()}
     completion = r["urgency"].map(lambda u: limits[u][1])

@@ -10,7 +10,7 @@ import pytest
 
 from analysis import levers
 from analysis.levers import (DOWN, HEADLINE, LEVERS, PENDING, REFERENCES, UP, Effect, Lever, Reference, Row, audit,
-                             in_model, render)
+                             cell, in_model, render)
 from sim.scenario import with_sets
 
 TINY = Reference("tiny street", "scenarios/teaching_street.yaml", ("horizon=10d", "warmup=0"), 2)
@@ -66,6 +66,15 @@ def test_a_lever_fails_without_an_implied_move_or_with_a_contradiction():
     assert "against the sources" in against.reason
 
 
+def test_a_clear_move_against_the_sources_inside_the_negligible_band_does_not_fail():
+    """Six minutes more on a mean of days, or 0.05 points, is no contradiction (the findings' band)."""
+    slight = Row(LEVER, "r", {"mean_resolve_h": Effect(0.1 - 0.001, 0.05, 0.15), "unheard_rate": DOWN_CLEARLY,
+                              "satisfaction_rate": Effect(-0.0005, -0.0008, -0.0002)})
+    assert slight.passed and not slight.against
+    assert "slightly against" in cell(slight, "satisfaction_rate")
+    assert not Row(LEVER, "r", {"unheard_rate": DOWN_CLEARLY, "mean_resolve_h": Effect(0.1, 0.05, 0.15)}).passed
+
+
 def test_a_lever_whose_parameter_is_missing_is_pending_and_not_run():
     lever = Lever("future lever", "[000]", (), ("whistle.no_such_limit=1h",), {"mean_resolve_h": DOWN})
     row, = audit([lever], [TINY])
@@ -97,25 +106,11 @@ def test_check_exits_1_when_a_lever_fails(monkeypatch, tmp_path):
     assert "**0 of 1 levers pass on every reference scenario.**" in (tmp_path / "levers.md").read_text()
 
 
-# the levers whose path to the outcomes is in the model and shows on every reference (issue 17 adds the rest)
-PASSING = {"report limit none vs 30min, assessment off", "report limit 2h vs 30min, assessment on",
-           "report limit 15min vs 30min, assessment on", "report limit none vs 30min, assessment on",
-           "double assessment", "all forces on call", "grid of 300 households", "community cap 3,000",
-           "hotline 1 agent, 1 line", "hotline 3 agents, 8 lines", "triage accuracy 50%", "dispatch accuracy 70%",
-           "precise dispatch", "escalation limits halved", "ranking pressure", "ranking gaming 30%",
-           "monthly topic", "data chores 50%"}
-
-
-def test_the_passing_levers_are_levers_of_the_table():
-    assert PASSING <= {lever.name for lever in LEVERS}
-
-
 @pytest.mark.slow
-def test_the_audit_is_current_and_no_passing_lever_fails():
+def test_the_audit_is_current_and_every_lever_passes():
     """The whole audit, as ``python -m analysis.levers`` runs it: the shipped document is what this code
-    produces, and every lever of ``PASSING`` passes on every reference."""
+    produces, and every lever passes on every reference."""
     rows = audit(workers=2)
     assert render(rows) == levers.DOC.read_text(encoding="utf-8"), "run: python -m analysis.levers"
-    failed = [(row.lever.name, row.reference, row.reason) for row in rows
-              if row.lever.name in PASSING and not row.passed]
+    failed = [(row.lever.name, row.reference, row.reason) for row in rows if not row.passed]
     assert not failed

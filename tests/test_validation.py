@@ -113,6 +113,20 @@ def test_window_reads_l_lambda_and_w_off_the_daily_table():
     assert cut.arrival_rate == pytest.approx(8 / 2160)
 
 
+def test_littles_law_window_moves_to_days_that_open_empty_and_is_then_exact():
+    """A unit inside across the nominal end (day 3 opens with it inside) makes L and lambda W part; moved to
+    the next day that opens empty, the window counts every stay whole and the law holds exactly."""
+    q = pd.DataFrame({"station": "s", "day": [0, 1, 2, 3, 4], "arrivals": [0, 1, 1, 0, 0],
+                      "departures": [0, 1, 1, 0, 0], "stay_min": [0.0, 60.0, 1440.0, 0.0, 0.0],
+                      "mean_number": [0.0, 60 / 1440, 1380 / 1440, 60 / 1440, 0.0],
+                      "present_at_end": [0, 0, 1, 0, 0]})  # day 2's unit stays from 01:00 to 01:00 the next day
+    assert little.window(q, "s", 1, 3).gap != pytest.approx(0.0)
+    assert little.empty_window(q, "s", 1, 3, 7) == (1, 4)
+    assert little.window(q, "s", *little.empty_window(q, "s", 1, 3, 7)).gap == pytest.approx(0.0)
+    never = q.assign(present_at_end=1)  # a level never empty: the window stays
+    assert little.empty_window(never, "s", 1, 3, 7) == (1, 3)
+
+
 def test_littles_law_window_is_whole_weeks_after_the_warm_up():
     wuchang = load_scenario(ROOT / "scenarios" / "wuchang.yaml")
     first, end = little.measured_weeks(wuchang, 35)

@@ -194,5 +194,5 @@ class Demand:
                       needed, urgency, how, now)
         req.proactive = how in FOUND
         req.patience, req.talk = patience, talk
-        req.fate, req.draws, req.teams = own
+        req.fate, req.draws, req.teams, req.key = own
         self.env.process(self.life.problem(req, start - now))

@@ -23,7 +23,7 @@ from sim.scenario.schema import Scenario
 from .calendar import WorkCalendar
 from .categories import cumulative
 from .dispatch import Dispatch
-from .draws import OwnDraws
+from .draws import Keyed
 from .environment import Environment
 from .followup import FollowUp
 from .governance import Governance
@@ -33,16 +33,15 @@ from .request import (
     ANSWERED, ASK_AGAIN, ASK_AGAIN_DELAY, CALLBACK, CALLBACK_WAIT, COMMUNITY_INTAKE, COVERED, FATES, LOST, ONLINE_DELAY,
     PROBLEM, SWITCH, TEAM_DRAWS, Ids, Request,
 )
-from .streams import Streams
 
 
 class Life:
     """Requests' lives from raising to follow-up, through the hotline, dispatch, handling and the call back."""
 
-    def __init__(self, env: Environment, scenario: Scenario, calendar: WorkCalendar, streams: Streams, ids: Ids,
+    def __init__(self, env: Environment, scenario: Scenario, calendar: WorkCalendar, ids: Ids, keyed: Keyed,
                  hotline: Hotline, dispatch: Dispatch, follow_up: FollowUp, governance: Governance,
                  observer: Observer):
-        self.env, self.observer, self.calendar, self.ids = env, observer, calendar, ids
+        self.env, self.observer, self.calendar, self.ids, self.keyed = env, observer, calendar, ids, keyed
         self.hotline, self.dispatch, self.follow_up, self.governance = hotline, dispatch, follow_up, governance
         self.horizon = scenario.horizon
         self.online_delay = scenario.online.processing_delay.transform()  # of the request's own draws
@@ -51,7 +50,6 @@ class Life:
         c = scenario.consultation
         self.callback = c.callback.transform()
         self.ask_again, self.ask_again_delay = c.ask_again, c.ask_again_delay.transform()
-        self.repeat_draws = OwnDraws(streams, "repeat")
         self.switch_to = list(scenario.hotline.switch)
         self.switch_cum = cumulative(scenario.hotline.switch.values())
 
@@ -107,7 +105,8 @@ class Life:
             return
         again = Request(self.ids(), PROBLEM, req.street, req.community, req.grid, req.category,
                         req.needed, req.urgency, "hotline", req.appeared, req.repeat + 1)
-        self.repeat_draws.give(again, len(FATES), len(req.teams) // TEAM_DRAWS)
+        again.key = req.key
+        self.keyed.repeat(again, len(FATES), len(req.teams) // TEAM_DRAWS)
         self.env.process(self.problem(again, delay))
 
     def question(self, req: Request) -> Generator:

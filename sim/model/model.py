@@ -22,6 +22,7 @@ from .appraisal import Appraisal
 from .categories import CategoryPlan
 from .demand import Demand
 from .dispatch import Dispatch
+from .draws import Keyed
 from .environment import Environment
 from .followup import FollowUp
 from .governance import Governance
@@ -66,13 +67,13 @@ class Model:
         self.env = env = Environment()
         self.city, self.calendar = city, calendar = setting.city, setting.calendar
         self.streams = streams = Streams(s.seed, setting.replication)
-        ids = Ids()
+        ids, keyed = Ids(), Keyed()
         categories = [CategoryPlan.of(c, setting.urgencies) for c in s.demand.categories]
         limits = [s.time_limits[u] for u in setting.urgencies]
         priority = [limit.priority for limit in limits]
         self.governance = Governance(env, setting)
         self.gridwork = GridWork(s.grid, s.committee, s.volunteers, city, calendar)
-        self.hotline = Hotline(env, s.hotline, streams, observer)
+        self.hotline = Hotline(env, s.hotline, keyed, observer)
         self.appraisal = Appraisal(env, s.whistle, setting.month_ends)
         self.whistle = Whistle(env, s.whistle, s.forces, city, categories, priority, self.appraisal, observer)
         self.handling = Handling(env, s, city, calendar, self.gridwork, priority, self.whistle,
@@ -80,7 +81,7 @@ class Model:
         self.dispatch = Dispatch(env, s.dispatch, s.triage, s.organisation.street_centre_staff, city, categories,
                                  [limit.immediate for limit in limits], priority, self.handling, observer)
         self.follow_up = FollowUp(env, s.evaluation, limits, self.governance, observer)
-        self.life = Life(env, s, calendar, streams, ids, self.hotline, self.dispatch, self.follow_up,
+        self.life = Life(env, s, calendar, ids, keyed, self.hotline, self.dispatch, self.follow_up,
                          self.governance, observer)
         self.demand = Demand(env, s, city, categories, setting.urgencies, streams, ids, self.gridwork,
                              self.governance, self.life, observer)

@@ -56,6 +56,7 @@ class Request:
         "repeat", "proactive", "appeared", "raised", "ticket", "response", "closed", "evaluated",
         "attempts", "wait", "misdispatched", "bounces", "path", "whistle", "reports", "late_reports",
         "idle_reports", "solved", "gamed", "satisfied", "outcome", "patience", "talk", "fate", "draws", "teams",
+        "key",
     )
 
     def __init__(self, rid: int, kind: str, street: int, community: int, grid: int, category: int,
@@ -85,6 +86,7 @@ class Request:
         self.fate: list[float] = []  # the request's own uniforms for its chance outcomes, see FATES
         self.draws: list[float] = []  # its own standard normals for its durations, see DRAWS
         self.teams: list[float] = []  # its whistle teams' draws, TEAM_DRAWS a team
+        self.key = 0  # its problem's (or question's) key, drawn when it appears; repeats keep it (draws.Keyed)
 
     @property
     def via(self) -> str:

@@ -6,10 +6,11 @@ of the count over time (its time-weighted mean, from the end of the warm-up,
 is what ``mean_backlog`` and the teams' utilisation report) and, for every
 simulated day, the units that arrived,
 how many of them have left, the total time they spent inside (up to the
-horizon for those still there) and the integral of the count over that
-day. From these, L (time-weighted mean number present), lambda (arrivals
-per minute) and W (mean time inside) of any window of days follow, so that
-Little's law L = lambda W can be checked (docs/validation.md).
+horizon for those still there), the integral of the count over that day
+and the count when the day ended. From these, L (time-weighted mean number
+present), lambda (arrivals per minute) and W (mean time inside) of any
+window of days follow, so that Little's law L = lambda W can be checked
+(docs/validation.md), exactly over a window that opens and closes empty.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Flow:
     """
 
     __slots__ = ("value", "area", "since", "origin", "last", "cut_at", "arrivals", "departures", "stay",
-                 "day_area")
+                 "day_area", "at_end")
 
     def __init__(self, days: int = 1):
         self.value, self.area, self.since, self.origin = 0, 0.0, 0.0, 0.0
@@ -39,6 +40,7 @@ class Flow:
         self.cut_at = 0.0  # the integral when the last day ended, on the scale of ``area``
         self.arrivals, self.departures = [0] * days, [0] * days
         self.stay, self.day_area = [0.0] * days, [0.0] * days
+        self.at_end = [0] * days  # the count when each day ended (the last: at the horizon)
 
     def enter(self, now: float) -> None:
         """A unit arrives and stays."""
@@ -87,8 +89,10 @@ class Flow:
         total = self.area + self.value * (now - self.since)
         self.day_area[day] = total - self.cut_at
         self.cut_at = total
+        self.at_end[day] = self.value
 
     def close(self, horizon: float) -> None:
         """At the horizon: count the units still inside as staying until it."""
+        self.at_end[self.last] = self.value
         for day, (came, left) in enumerate(zip(self.arrivals, self.departures)):
             self.stay[day] += (came - left) * horizon

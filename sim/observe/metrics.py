@@ -35,6 +35,9 @@ DEFINITIONS: dict[str, str] = {
     "mean_response_h": "mean time from ticket to first contact, over tickets contacted",
     "mean_grid_worker_start_h": "mean time from an A-level matter reaching its grid worker to work starting on it",
     "mean_resolve_h": "mean time from ticket to closure, over closed tickets",
+    "mean_appearance_to_close_h": "mean time from a problem's appearance to the closure of its ticket, over closed "
+                                  "tickets: how long residents live with a problem, counted from before anyone "
+                                  "raised or found it (a repeat's from its problem's first appearance)",
     "median_resolve_h": "median time from ticket to closure",
     "p90_resolve_h": "90th percentile of time from ticket to closure",
     "hotline_calls": "call attempts, redials included",
@@ -122,6 +125,7 @@ def compute(rec: Recorder) -> dict[str, float]:
         "mean_response_h": ratio(c["response_sum"], c["responded"]) / 60.0,
         "mean_grid_worker_start_h": ratio(c["a_start_sum"], c["a_started"]) / 60.0,
         "mean_resolve_h": ratio(c["resolve_sum"], c["closed"]) / 60.0,
+        "mean_appearance_to_close_h": ratio(c["appeared_sum"], c["closed"]) / 60.0,
         "median_resolve_h": t.hists["resolve"].quantile(0.5) / 60.0,
         "p90_resolve_h": t.hists["resolve"].quantile(0.9) / 60.0,
         "hotline_calls": c["calls"],

@@ -87,7 +87,7 @@ class Tally:
             "switched", "unheard",
             "consult_on_call", "consult_callback",
             "tickets", "dispatched", "misdispatched", "forwarded", "escalated", "closed_escalated", "responded",
-            "response_sum", "closed", "resolve_sum", "completed_in_time", "due", "solved_closed",
+            "response_sum", "closed", "resolve_sum", "appeared_sum", "completed_in_time", "due", "solved_closed",
             "priority_due", "priority_in_time",
             "whistles", "reports", "reports_on_time", "report_delay_sum", "reports_idle",
             "evaluated", "eval_responded", "eval_solved", "eval_true_solved", "eval_satisfied", "finished", "gamed",
@@ -360,6 +360,7 @@ class Recorder(Observer):
         c["closed"] += 1
         duration = now - req.ticket
         c["resolve_sum"] += duration
+        c["appeared_sum"] += now - req.appeared
         t.hists["resolve"].add(duration)
         if len(req.path) > 1:
             c["closed_escalated"] += 1

@@ -107,9 +107,9 @@ def grids_table(rec: Recorder, model: Model) -> pd.DataFrame:
 def queues_table(rec: Recorder, model: Model) -> pd.DataFrame:
     """One row per queue or handling level (``sim.model.observer.STATIONS``) and day: the units that arrived
     that day, how many of them had left by the horizon, their total time inside in minutes (up to the horizon
-    for those still there) and the time-weighted mean number present during the day (the last day cut at the
-    horizon). Summed over a window of days they give L, lambda and W (Little's law); warm-up days are
-    flagged."""
+    for those still there), the time-weighted mean number present during the day (the last day cut at the
+    horizon) and the number present when it ended. Summed over a window of days they give L, lambda and W
+    (Little's law); warm-up days are flagged."""
     lengths = [min(DAY, rec.horizon - day * DAY) for day in range(rec.days)]
     frames = []
     for name, _what in STATIONS:
@@ -117,6 +117,7 @@ def queues_table(rec: Recorder, model: Model) -> pd.DataFrame:
         frames.append(pd.DataFrame({
             "station": name, "day": range(rec.days), "arrivals": flow.arrivals, "departures": flow.departures,
             "stay_min": flow.stay, "mean_number": [area / length for area, length in zip(flow.day_area, lengths)],
+            "present_at_end": flow.at_end,
         }))
     frame = pd.concat(frames, ignore_index=True)
     frame["warmup"] = frame["day"] * DAY < rec.warmup
@@ -148,7 +149,7 @@ TABLES = (
     Table("grids", grids_table, ("street", "community", "grid", "households", "requests", "first_time",
                                  "proactive"), "a grid"),
     Table("queues", queues_table, ("station", "day", "arrivals", "departures", "stay_min", "mean_number",
-                                   "warmup"), "a station on a simulated day"),
+                                   "present_at_end", "warmup"), "a station on a simulated day"),
 )
 
 

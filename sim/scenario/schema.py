@@ -117,6 +117,12 @@ class Shift(Section):
         return self
 
 
+def doubling_odds(care: float, minutes: float, reference: float) -> float:
+    """``care`` log-odds of solving for each doubling of the ``minutes`` a week a household gets over the
+    ``reference`` minutes (negative below it): the time a worker or a committee can give its matters."""
+    return care * math.log2(minutes / reference)
+
+
 class GridConfig(Section):
     """Grids of households with their grid workers: shifts, duties, patrols and home visits.
 
@@ -181,8 +187,8 @@ class GridConfig(Section):
 
     def care_odds(self, households: float) -> float:
         """What the time a worker can give each matter adds to the log-odds of solving it at A."""
-        minutes = self.handling_share(households) * self.working_week / households
-        return self.care * math.log2(minutes / self.care_minutes)
+        return doubling_odds(self.care, self.handling_share(households) * self.working_week / households,
+                             self.care_minutes)
 
     @model_validator(mode="after")
     def _time_left(self):
@@ -199,13 +205,15 @@ class Volunteers(Section):
 
     A visible problem is reported by a volunteer after an exponential time
     with rate ``per_1000_households * sighting_rate`` a day. Beijing: 23,000
-    alley stewards and 15,000 street chiefs [003].
+    alley stewards and 15,000 street chiefs [003]; a steward walks the alley
+    they claimed every day (日常寻访) and reports what they see to its street
+    chief [003].
     """
 
     per_1000_households: NonNegativeFloat = Field(0.0, description="volunteers per 1,000 households (0: none)")
     sighting_rate: NonNegativeFloat = Field(
-        0.05, description="daily rate at which one volunteer per 1,000 households reports a visible problem "
-                          "(assumption)")
+        0.25, description="daily rate at which one volunteer per 1,000 households reports a visible problem: a "
+                          "daily walk (日常寻访 [003]) past a quarter of them (assumption: the share)")
 
 
 class Committee(Section):
@@ -234,8 +242,7 @@ class Committee(Section):
 
     def care_odds(self, households: float) -> float:
         """What the committee's time for each household adds to the log-odds of solving a matter at A."""
-        minutes = self.staff * self.hours * 60.0 / households
-        return self.care * math.log2(minutes / self.care_minutes)
+        return doubling_odds(self.care, self.staff * self.hours * 60.0 / households, self.care_minutes)
 
 
 class Category(Section):
