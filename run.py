@@ -395,11 +395,12 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     figure = args.results / "figures" / f"warmup-{args.metric}.png"
     figure.parent.mkdir(exist_ok=True)
     try:
-        suggested = plot_welch(frame, args.metric, args.window, figure, warmup_days or None)
+        advice = plot_welch(frame, args.metric, args.window, figure, warmup_days or None)
     except ValueError as exc:
         raise ScenarioError(str(exc), table, "--metric") from None
-    print(f"wrote {figure}; MSER-5 suggests a warm-up of {suggested} days "
-          "(take the later of this and where the moving average levels off)")
+    print(f"wrote {figure}; {advice.sentence}"
+          + (" (take the later of this and where the moving average levels off)"
+             if advice.days is not None and not advice.still_moving else ""))
     return 0
 
 

@@ -3,8 +3,15 @@
 A finding states a difference only when its 95% interval excludes zero
 ("precise-dispatch raises the resolution rate by 0.6 percentage points (95%
 CI 0.5 to 0.7)"); otherwise it says there is no clear difference, so a
-reader is never shown noise as an effect. Numbers are rounded to the
-precision the interval supports.
+reader is never shown noise as an effect. An interval wholly inside the
+negligible band is no practical difference, however it straddles zero.
+Numbers are rounded to the precision the interval supports.
+
+A variant that loses residents (more problems unheard, or more callers
+lost, with intervals excluding zero) is said so first, as worse news; its
+improvements in rates that count only the residents who got through (the
+three rates, completion, the hotline's abandonment and wait) are then not
+shown as good news but as what they are: better among fewer.
 """
 
 from __future__ import annotations
@@ -15,12 +22,19 @@ from typing import Optional
 
 from .text import Text, difference_unit
 
-# unheard demand beside the three rates: residents who gave up on the hotline are in none of the rates
-FINDING_METRICS = ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate", "completion_rate",
-                   "mean_resolve_h", "hotline_mean_wait_min", "hotline_abandon_rate", "whistle_on_time_rate",
-                   "proactive_share")
+# unheard demand beside the three rates: residents who gave up on the hotline are in none of the rates; blocked
+# calls and lost requests say how they were lost
+FINDING_METRICS = ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate", "hotline_lost",
+                   "hotline_blocked_rate", "completion_rate", "mean_resolve_h", "hotline_mean_wait_min",
+                   "hotline_abandon_rate", "whistle_on_time_rate", "proactive_share")
 LOWER_IS_BETTER = {"mean_response_h", "mean_resolve_h", "p90_resolve_h", "hotline_mean_wait_min",
-                   "hotline_abandon_rate", "open_at_end", "mean_backlog", "unheard_rate", "unheard_demand"}
+                   "hotline_abandon_rate", "open_at_end", "mean_backlog", "unheard_rate", "unheard_demand",
+                   "hotline_lost", "hotline_blocked_rate"}
+# a rise means residents were lost
+LOSING = ("unheard_rate", "hotline_lost")
+# rates whose denominator holds only the residents who got through: lose some, and these can look better
+HEARD_ONLY = {"response_rate", "resolution_rate", "satisfaction_rate", "completion_rate", "hotline_abandon_rate",
+              "hotline_mean_wait_min", "mean_resolve_h"}
 VERBS = {"rate": ("raises", "lowers"), "time": ("lengthens", "shortens")}
 NEGLIGIBLE = {"points": 0.1, "hours": 0.1, "minutes": 0.1, "days": 0.01}   # smaller differences do not matter
 UNCERTAIN = 0.1   # an interval spanning zero and wider than this share of the base's mean says little
@@ -30,8 +44,10 @@ ON_TIME = "whistle_on_time_rate"
 @dataclass
 class Finding:
     """One sentence. ``kind``: ``clear`` (the interval excludes zero and the difference matters; ``better``
-    then says whether that is good news), ``yardstick`` (a whistle on-time share judged against a changed
-    limit), ``uncertain`` (the interval spans zero but is wide), or, said of several metrics at once,
+    then says whether that is good news), ``losing`` (the variant loses residents: worse news, said first),
+    ``fewer`` (a clear improvement in a rate that counts only the residents who got through, in a variant that
+    loses residents), ``yardstick`` (a whistle on-time share judged against a changed limit), ``uncertain``
+    (the interval spans zero but is wide), or, said of several metrics at once,
     ``negligible``, ``same`` (identical in every run), ``unclear`` (spans zero) and ``unknown`` (fewer than
     two replications)."""
 
@@ -62,8 +78,11 @@ def kind_of(metric: str, difference: dict, base_mean: Optional[float] = None) ->
     if difference["mean"] == difference["ci_low"] == difference["ci_high"] == 0:
         return "same"
     scale, unit = difference_unit(metric)
+    band = NEGLIGIBLE.get(unit, 0.0)
     if clear(difference):
-        return "clear" if abs(difference["mean"]) * scale >= NEGLIGIBLE.get(unit, 0.0) else "negligible"
+        return "clear" if abs(difference["mean"]) * scale >= band else "negligible"
+    if max(abs(difference["ci_low"]), abs(difference["ci_high"])) * scale < band:
+        return "negligible"  # too small to matter, wherever in the band it lies
     half = (difference["ci_high"] - difference["ci_low"]) / 2
     return "uncertain" if base_mean and half > UNCERTAIN * abs(base_mean) else "unclear"
 
@@ -73,7 +92,7 @@ def finding(variant: str, metric: str, difference: dict, text: Text, base_mean: 
     positive amount with its interval ("lowers ... by 2.0 (95% CI 0.9 to 3.1)")."""
     kind = kind_of(metric, difference, base_mean)
     scale, unit = difference_unit(metric)
-    words = {"variant": variant, "metric": text.noun(metric), "unit": text(unit)}
+    words = {"variant": variant, "metric": text.noun(metric), "unit": text("count_unit" if unit == "count" else unit)}
     if kind in ("unknown", "same"):
         return Finding(text(kind, **words), kind)
     low, high = difference["ci_low"] * scale, difference["ci_high"] * scale
@@ -101,7 +120,14 @@ def variant_findings(variant: str, differences: dict[str, dict], text: Text,
     found = {m: finding(variant, m, differences[m], text, base.get(m)) for m in metrics if m in differences}
     if limits and ON_TIME in found and found[ON_TIME].kind != "unknown":
         found[ON_TIME] = _yardstick(variant, differences[ON_TIME], limits, text)
-    result = [f for f in found.values() if f.kind in ("clear", "uncertain", "yardstick")]
+    lost = [m for m in LOSING if m in found and found[m].clear and not found[m].better]
+    result = []
+    if lost:
+        result.append(Finding(text("losing", variant=variant), "losing", False))
+        for m, f in found.items():
+            if m in HEARD_ONLY and f.clear and f.better:
+                found[m] = Finding(f.sentence + text("fewer"), "fewer")
+    result += [f for f in found.values() if f.kind in ("clear", "uncertain", "yardstick", "fewer")]
     for kind in ("negligible", "same", "unclear", "unknown"):
         named = [text.noun(m) for m, f in found.items() if f.kind == kind]
         if named:

@@ -29,10 +29,11 @@ from .style import cjk_font_face, palette, save
 from .text import Text
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
-# the three rates, the true resolution rate beside the reported one, and unheard demand beside the rates
+# the three rates, the true resolution rate beside the reported one, and unheard demand beside the rates with the
+# blocked calls and lost requests it comes from
 HEADLINE = ("response_rate", "resolution_rate", "true_resolution_rate", "satisfaction_rate", "unheard_rate",
-            "unheard_demand", "completion_rate", "mean_resolve_h", "hotline_mean_wait_min", "whistle_on_time_rate",
-            "proactive_share")
+            "unheard_demand", "hotline_blocked_rate", "hotline_lost", "completion_rate", "mean_resolve_h",
+            "hotline_mean_wait_min", "whistle_on_time_rate", "proactive_share")
 # (metric, the note on it under the headline table, said when the folder measured it)
 NOTES = (("unheard_rate", "unheard_note"), ("true_resolution_rate", "true_resolution_note"))
 # (file name, figure function, whether the folder has what it needs), in the order the report shows them
@@ -160,7 +161,7 @@ def findings_html(results: Results, text: Text) -> str:
                                  if v in results.differences()):
         parts.append(f'<h3><span class="swatch" style="background:{colours[variant]}"></span>{_e(variant)}</h3><ul>')
         for item in variant_findings(variant, differences, text, base, report_limits(results, variant, text)):
-            kind = ("better" if item.better else "worse") if item.clear else \
+            kind = ("better" if item.better else "worse") if item.clear or item.kind == "losing" else \
                 "uncertain" if item.kind == "uncertain" else "unclear"
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
         parts.append("</ul>")

@@ -28,6 +28,8 @@ METRICS = {
     "p90_resolve_h": ("90th percentile time to resolve (h)", "办结用时第90百分位数（小时）"),
     "hotline_mean_wait_min": ("Hotline mean wait (min)", "热线平均等待时长（分钟）"),
     "hotline_abandon_rate": ("Hotline abandonment rate", "来电放弃率"),
+    "hotline_blocked_rate": ("Calls that heard a busy tone", "来电占线率"),
+    "hotline_lost": ("Requests lost on the phone (count)", "电话中流失的诉求（件）"),
     "whistle_on_time_rate": ("Whistle reports on time", "吹哨按时报到率"),
     "proactive_share": ("Found before a complaint", "主动发现占比"),
     "share_closed_in_community": ("Closed in the community", "社区办结占比"),
@@ -45,6 +47,8 @@ NOUNS = {
     "mean_resolve_h": ("mean time to resolve", "平均办结时间"),
     "hotline_mean_wait_min": ("mean hotline wait", "热线平均等待时长"),
     "hotline_abandon_rate": ("hotline abandonment rate", "来电放弃率"),
+    "hotline_blocked_rate": ("share of calls that heard a busy tone", "来电占线率"),
+    "hotline_lost": ("number of requests lost on the phone", "电话中流失的诉求数"),
     "whistle_on_time_rate": ("share of whistle reports on time", "吹哨按时报到率"),
     "proactive_share": ("share found before a complaint", "主动发现占比"),
 }
@@ -138,6 +142,7 @@ STRINGS = {
     "minutes": ("minutes", "分钟"),
     "days": ("days", "天"),
     "count": ("count", "数量"),
+    "count_unit": ("requests", "件"),  # a difference in a count (of requests: the findings' only counts)
     # findings
     "raises": ("{variant} raises the {metric} by {value} {unit} (95% CI {low} to {high}).",
                "{variant}使{metric}提高{value}{unit}（95%置信区间 {low} 至 {high}）。"),
@@ -149,6 +154,13 @@ STRINGS = {
                  "{variant}使{metric}缩短{value}{unit}（95%置信区间 {low} 至 {high}）。"),
     "no_clear": ("{variant}: no clear difference in the {metric} (95% CI {low} to {high} {unit} spans zero).",
                  "{variant}与基准方案相比，{metric}未见明显差异（95%置信区间 {low} 至 {high}{unit}，包含零）。"),
+    "losing": ("{variant} loses residents: more of them give up on the phone without being heard (below). "
+               "Whatever the rates over the residents who got through say, this variant is worse for those it "
+               "loses.",
+               "{variant}流失了居民：更多人打不通电话而放弃，诉求未被听见（见下）。无论打通者的各项比率如何，"
+               "对被流失的居民而言，这一方案更差。"),
+    "fewer": (" This counts only the residents who got through; the variant loses others.",
+              "此项只计入打通的居民；该方案流失了其他居民。"),
     "uncertain": ("{variant}: too uncertain to tell for the {metric}: somewhere between {low} and {high} {unit} "
                   "(95% CI); more replications would narrow it.",
                   "{variant}对{metric}的影响尚不确定：介于 {low} 至 {high}{unit} 之间（95%置信区间），需要更多重复运行才能判断。"),

@@ -11,13 +11,18 @@ average and lets the eye find the day after which the curve is flat. MSER-5
 (White 1997) offers an automatic suggestion: the truncation that minimises the
 standard error of the mean of what remains. Take the later of the two when in
 doubt: too long a warm-up only costs simulated time, too short a one biases
-every result.
+every result. MSER-5 cannot answer for a run under 50 days, and when its best
+truncation is the latest it may take (half the run) the curve is still moving
+at the end: the run is too short for it to settle (``Advice``).
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -55,29 +60,57 @@ def welch(timeseries: pd.DataFrame, metric: str, window: int) -> pd.DataFrame:
     return table[["day", "mean", "moving", "replications"]]
 
 
-def mser5(series: Sequence[float]) -> int:
-    """The MSER-5 truncation point, in days (White 1997).
+@dataclass(frozen=True)
+class Advice:
+    """What MSER-5 says of a series: the warm-up it suggests, in days (None when the run is too short to
+    say), the days measured, and whether its best truncation is the latest it may take (the curve is still
+    moving at the end, so the run is too short for it to settle)."""
+
+    days: Optional[int]
+    measured: int
+    still_moving: bool = False
+
+    @property
+    def sentence(self) -> str:
+        """The advice in words, the same on the command line and in the figure."""
+        if self.days is None:
+            return (f"too short: run at least {BATCH * MIN_BATCHES} days for MSER-5 to suggest a warm-up "
+                    f"(this run measures {self.measured})")
+        if self.still_moving:
+            return (f"still moving at the end: MSER-5's best cut is the latest it may take ({_days(self.days)}, "
+                    "half the run); run longer before choosing a warm-up")
+        return f"MSER-5 suggests a warm-up of {_days(self.days)}"
+
+
+def mser5(series: Sequence[float]) -> Optional[int]:
+    """The MSER-5 truncation point, in days (White 1997), or None for a series too short to say.
 
     The series is averaged in batches of five (an incomplete last batch is
     dropped); for each truncation ``d`` over the first half of the ``k``
     batches, MSER(d) = sum over j > d of (Z_j - mean of Z after d)^2 / (k - d)^2,
     and the smallest minimiser is returned as ``5 * d`` days. A series of
-    fewer than ten batches (50 days) gives 0: too short to say. Trailing NaNs
-    (days not yet measured) are dropped, interior ones take the previous value
-    and leading ones the first value measured.
+    fewer than ten batches (50 days) gives None. Trailing NaNs (days not yet
+    measured) are dropped, interior ones take the previous value and leading
+    ones the first value measured.
     """
+    return advise(series).days
+
+
+def advise(series: Sequence[float]) -> Advice:
+    """MSER-5's advice on a daily series (see ``mser5``)."""
     values = _fill(np.asarray(series, dtype=float))
     batches = len(values) // BATCH
     if batches < MIN_BATCHES:
-        return 0
+        return Advice(None, len(values))
     z = values[: batches * BATCH].reshape(batches, BATCH).mean(axis=1)
     scores = [_mser(z[d:]) for d in range(batches // 2 + 1)]
-    return int(np.argmin(scores)) * BATCH
+    best = int(np.argmin(scores))
+    return Advice(best * BATCH, len(values), best == batches // 2)
 
 
-def suggest(timeseries: pd.DataFrame, metric: str) -> int:
-    """MSER-5's warm-up suggestion, in days, for the metric's daily mean over replications."""
-    return mser5(welch(timeseries, metric, 0)["mean"])
+def suggest(timeseries: pd.DataFrame, metric: str) -> Advice:
+    """MSER-5's advice for the metric's daily mean over replications."""
+    return advise(welch(timeseries, metric, 0)["mean"])
 
 
 def welch_figure(timeseries: pd.DataFrame, metric: str, window: int,
@@ -87,15 +120,15 @@ def welch_figure(timeseries: pd.DataFrame, metric: str, window: int,
 
 
 def plot_welch(timeseries: pd.DataFrame, metric: str, window: int, path: Path,
-               warmup_days: float | None = None) -> int:
-    """Write the Welch plot to ``path`` (PNG) and return MSER-5's suggested warm-up in days.
+               warmup_days: float | None = None) -> Advice:
+    """Write the Welch plot to ``path`` (PNG) and return MSER-5's advice, which its legend states too.
 
     Thin grey: the daily mean over replications; bold: Welch's moving average;
     dashed: the MSER-5 suggestion; shaded: the scenario's warm-up, if given.
     """
     table = welch(timeseries, metric, window)
     _figure(table, metric, window, warmup_days).savefig(Path(path), dpi=150)
-    return mser5(table["mean"])
+    return advise(table["mean"])
 
 
 def one_variant(timeseries: pd.DataFrame) -> pd.DataFrame:
@@ -144,12 +177,11 @@ def _figure(table: pd.DataFrame, metric: str, window: int, warmup_days: float | 
         ax.axvspan(0, warmup_days, color="tab:orange", alpha=0.15, lw=0, label="warm-up in the scenario")
     ax.plot(table["day"], table["mean"], color="0.6", lw=0.8, label="daily mean over replications")
     ax.plot(table["day"], table["moving"], color="tab:blue", lw=2.2, label=f"moving average ({window} days each side)")
-    suggested = mser5(table["mean"])
-    measured = len(_fill(table["mean"].to_numpy(dtype=float)))
-    if measured >= BATCH * MIN_BATCHES:
-        ax.axvline(suggested, color="black", ls="--", lw=1.2, label=f"MSER-5 suggests {_days(suggested)}")
+    advice = advise(table["mean"])
+    if advice.days is not None:
+        ax.axvline(advice.days, color="black", ls="--", lw=1.2, label=textwrap.fill(advice.sentence, 60))
     else:
-        ax.plot([], [], " ", label=f"MSER-5: run too short to suggest (needs {BATCH * MIN_BATCHES} days)")
+        ax.plot([], [], " ", label=textwrap.fill(advice.sentence, 60))
     replications = int(table["replications"].max()) if len(table) else 0
     ax.set_title(f"{metric}: Welch's method, window {_days(window)}, "
                  f"{replications} replication{'s' if replications != 1 else ''}")

@@ -118,6 +118,13 @@ def test_warmup_command_plots_welch(tmp_path):
     assert wrong.returncode == 2 and "backlog" in wrong.stderr and "Traceback" not in wrong.stderr
 
 
+def test_warmup_command_says_a_short_run_is_too_short_not_zero(tmp_path):
+    """30 days is too short for MSER-5: the command says so, and how long to run, rather than "0 days"."""
+    assert gridgov("run", TEACHING, "--set", "horizon=30d", "--out", tmp_path, "--quiet").returncode == 0
+    said = gridgov("warmup", tmp_path, "--metric", "backlog").stdout
+    assert "too short: run at least 50 days" in said and "warm-up of 0 days" not in said
+
+
 # --- sweeps ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("design, points", [

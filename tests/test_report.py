@@ -102,6 +102,60 @@ def test_unheard_demand_and_the_true_resolution_rate_stand_beside_the_three_rate
         assert words in page, words
 
 
+def test_a_hotline_that_loses_residents_reads_as_worse(unheard_comparison):
+    """One agent on one line: the report says first that the variant loses residents, in red, shows the busy
+    tones and lost requests among the headline metrics, and shows no rate over the residents who got through
+    as good news."""
+    page = report.write_report(unheard_comparison).read_text(encoding="utf-8")
+    head = re.findall(r"<th>([^<]+)</th>", re.search(r"<table><tr>(.*?)</tr>", page)[1])
+    assert {"Calls that heard a busy tone", "Requests lost on the phone (count)"} <= set(head)
+    told = re.findall(r'<li class="(\w+)">(one-agent[^<]*)</li>', page)
+    assert told[0] == ("worse", told[0][1]) and "one-agent loses residents" in told[0][1]
+    heard_only = ("response rate", "resolution rate", "satisfaction rate", "share completed in time",
+                  "hotline abandonment rate", "mean hotline wait", "mean time to resolve")
+    for kind, sentence in told:
+        if kind == "better":
+            assert not any(f"the {noun} " in sentence for noun in heard_only), sentence
+
+
+def test_a_variant_that_loses_residents_is_worse_whatever_the_rates_say():
+    words = text.Text("en")
+    found = variant_findings("one-agent", {
+        "resolution_rate": {"mean": 0.012, "ci_low": 0.008, "ci_high": 0.016},       # better among fewer
+        "unheard_rate": {"mean": 0.02, "ci_low": 0.015, "ci_high": 0.025},
+        "hotline_lost": {"mean": 25.0, "ci_low": 22.0, "ci_high": 28.0},
+        "hotline_blocked_rate": {"mean": 0.09, "ci_low": 0.085, "ci_high": 0.095},
+        "hotline_abandon_rate": {"mean": -0.004, "ci_low": -0.006, "ci_high": -0.002},  # callers blocked instead
+    }, words)
+    assert found[0].kind == "losing" and found[0].better is False
+    kinds = {f.sentence.split(" by ")[0]: f for f in found}
+    assert kinds["one-agent raises the resolution rate"].kind == "fewer"
+    assert kinds["one-agent lowers the hotline abandonment rate"].kind == "fewer"
+    assert "counts only the residents who got through" in kinds["one-agent raises the resolution rate"].sentence
+    assert kinds["one-agent raises the number of requests lost on the phone"].better is False
+    assert "lost on the phone by 25.0 requests (95% CI 22.0 to 28.0)." in kinds[
+        "one-agent raises the number of requests lost on the phone"].sentence
+    assert not any(f.better for f in found)
+    kept = variant_findings("more-agents", {"resolution_rate": {"mean": 0.012, "ci_low": 0.008, "ci_high": 0.016},
+                                            "unheard_rate": {"mean": -0.02, "ci_low": -0.025, "ci_high": -0.015}},
+                            words)
+    assert [f.kind for f in kept] == ["clear", "clear"] and all(f.better for f in kept)
+
+
+def test_an_interval_inside_the_negligible_band_is_too_small_to_matter_not_too_uncertain():
+    """-0.02 to 0.02 points of abandonment, or -0.001 to 0.0003 minutes of wait, straddle zero but cannot
+    matter: no practical difference, not "more replications would narrow it"."""
+    words = text.Text("en")
+    found = variant_findings("v", {
+        "hotline_abandon_rate": {"mean": 0.0, "ci_low": -0.0002, "ci_high": 0.0002},
+        "hotline_mean_wait_min": {"mean": -0.0003, "ci_low": -0.001, "ci_high": 0.0003},
+        "resolution_rate": {"mean": 0.001, "ci_low": -0.003, "ci_high": 0.005},    # -0.3 to 0.5 points: unclear
+    }, words, base={"hotline_abandon_rate": 0.0009, "hotline_mean_wait_min": 0.002})
+    assert [f.kind for f in found] == ["negligible", "unclear"]
+    assert found[0].sentence == ("v: differences too small to matter in the mean hotline wait and hotline "
+                                 "abandonment rate.")
+
+
 def test_a_folder_without_unheard_demand_reports_without_it(older_comparison):
     """A results folder written before unheard demand was measured still reports: no column, no note on it."""
     results = load_results(older_comparison)

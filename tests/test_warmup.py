@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.warmup import mser5, plot_welch, suggest, welch
+from analysis.warmup import advise, mser5, plot_welch, suggest, welch
 
 
 def tidy(series_by_replication, metric="backlog", variant="base"):
@@ -77,10 +77,20 @@ def test_mser5_on_a_stationary_series_truncates_little():
     assert mser5(10 + rng.normal(0, 1, 220)) < 25
 
 
-def test_mser5_returns_whole_batches_and_zero_when_too_short():
+def test_mser5_returns_whole_batches_and_says_when_too_short():
     assert mser5(transient()) % 5 == 0
-    assert mser5(transient(days=49)) == 0
-    assert mser5([]) == 0
+    assert mser5(transient(days=49)) is None and mser5([]) is None
+    short = advise(transient(days=30))
+    assert short.days is None and short.sentence.startswith("too short: run at least 50 days")
+
+
+def test_a_curve_still_climbing_at_the_end_is_said_so():
+    """A backlog that grows all run long: MSER-5's best cut is the latest it may take, which is no warm-up
+    but a sign the run has not settled."""
+    climbing = advise(np.arange(100.0) + np.random.default_rng(3).normal(0, 1, 100))
+    assert climbing.still_moving and climbing.days == 50
+    assert climbing.sentence.startswith("still moving at the end")
+    assert not advise(transient()).still_moving
 
 
 def test_mser5_nans_trailing_dropped_interior_filled():
@@ -96,13 +106,13 @@ def test_mser5_nans_trailing_dropped_interior_filled():
 
 def test_suggest_uses_the_mean_over_replications():
     frame = tidy([transient(seed=s) for s in range(3)])
-    assert 10 <= suggest(frame, "backlog") <= 50
+    assert 10 <= suggest(frame, "backlog").days <= 50
 
 
 def test_plot_welch_writes_a_png_and_returns_the_suggestion(tmp_path):
     frame = tidy([transient(seed=s) for s in range(3)])
     path = tmp_path / "welch.png"
-    days = plot_welch(frame, "backlog", 5, path, warmup_days=30)
-    assert days == suggest(frame, "backlog")
+    advice = plot_welch(frame, "backlog", 5, path, warmup_days=30)
+    assert advice == suggest(frame, "backlog")
     assert path.stat().st_size > 1000
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
