@@ -44,7 +44,8 @@ FIGURES: list[tuple[str, Callable[..., Figure], Callable[[Results], bool]]] = [
     ("timeseries", figures.timeseries_figure, lambda r: not r.timeseries.empty),
     ("funnel", figures.funnel_figure, lambda r: True),
     ("whistle", figures.whistle_figure, lambda r: not r.departments.empty and r.departments["reports"].sum() > 0),
-    ("ranks", figures.rank_heatmap, lambda r: not r.streets.empty),
+    # (a street alone is first every month: nothing to rank)
+    ("ranks", figures.rank_heatmap, lambda r: not r.streets.empty and r.streets["street"].nunique() > 1),
     ("grid-map", figures.grid_map, lambda r: not r.grids.empty),
     ("agents", figures.agents_figure, lambda r: figures.AGENTS in r.swept),
 ]

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
@@ -63,7 +65,8 @@ def test_compare_writes_the_report_with_table_findings_and_figures(folder):
     assert "households per grid: 500 → 300" in page and "whistle report limit: 30min → 2h" in page
     drawn = _figures(page)
     assert drawn == [name for name, _plot, applies in report.FIGURES if applies(load_results(folder))]
-    assert {"rates", "differences", "durations", "timeseries", "funnel", "whistle", "ranks", "grid-map"} <= set(drawn)
+    assert {"rates", "differences", "durations", "timeseries", "funnel", "whistle", "grid-map"} <= set(drawn)
+    assert "ranks" not in drawn   # the teaching street is alone: first every month, nothing to rank
     for name in drawn:
         assert (folder / "figures" / f"{name}.png").is_file() and (folder / "figures" / f"{name}.svg").is_file()
     assert "20190101" in page and "Provenance" in page
@@ -169,6 +172,13 @@ def test_a_folder_without_unheard_demand_reports_without_it(older_comparison):
     assert report.write_report(results.folder).is_file()
 
 
+def test_the_ranks_figure_is_drawn_only_for_streets_to_rank():
+    applies = {name: test for name, _plot, test in report.FIGURES}["ranks"]
+    assert applies(SimpleNamespace(streets=pd.DataFrame({"street": [0, 1, 0, 1]})))
+    assert not applies(SimpleNamespace(streets=pd.DataFrame({"street": [0, 0, 0]})))
+    assert not applies(SimpleNamespace(streets=pd.DataFrame({"street": []})))
+
+
 def test_report_is_self_contained(folder):
     page = (folder / "report.html").read_text(encoding="utf-8")
     outside = re.sub(r"data:(?:image/png|font/otf);base64,[A-Za-z0-9+/=]+", "", page)
@@ -187,7 +197,7 @@ def test_report_rebuilds_from_the_folder_without_running(folder, tmp_path):
     shutil.rmtree(copy / "figures")
     done = _run("report", str(copy))
     assert done.returncode == 0, done.stderr
-    assert (copy / "report.html").read_text(encoding="utf-8").count("<figure>") == 8
+    assert (copy / "report.html").read_text(encoding="utf-8").count("<figure>") == 7
     assert (copy / "report.html").read_bytes() == (folder / "report.html").read_bytes()   # same results, same file
     for figure in (folder / "figures").iterdir():
         assert (copy / "figures" / figure.name).read_bytes() == figure.read_bytes(), figure.name
@@ -203,7 +213,7 @@ def test_chinese_report_has_chinese_headings_and_findings(chinese):
     assert "whistle-2h的吹哨报到以2小时（而非30分钟）为时限" in page and "未见明显差异" in page
     assert "每个网格户数：500 → 300" in page and "吹哨报到时限：30分钟 → 2小时" in page
     assert "Headline" not in page and "no clear difference" not in page
-    assert len(_figures(page)) == 8
+    assert len(_figures(page)) == 7
     embedded = re.search(r"url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", page)   # readable without a CJK font
     font = TTFont(io.BytesIO(base64.b64decode(embedded[1])))
     shown = set(re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
