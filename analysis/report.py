@@ -185,7 +185,8 @@ def changes_html(results: Results, text: Text) -> str:
         words = [text("change", name=text.parameter(path), base=text.value(c["base"]), value=text.value(c["variant"]))
                  for path, c in changes.items()] or [text("no_change")]
         rows.append(f'<tr><td class="name">{_e(variant)}</td><td class="name">{"<br>".join(map(_e, words))}</td></tr>')
-    return f'<table><tr><th class="name">{_e(text("variant"))}</th><th class="name"></th></tr>{"".join(rows)}</table>'
+    return (f'<table><tr><th class="name">{_e(text("variant"))}</th><th class="name">{_e(text("changes_column"))}'
+            f'</th></tr>{"".join(rows)}</table>')
 
 
 def provenance_html(results: Results, text: Text) -> str:

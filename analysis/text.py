@@ -103,6 +103,7 @@ STRINGS = {
     "funnel_title": ("Where tickets are closed (share of closed tickets)", "工单办结层级分布（占已办结工单比例）"),
     "closed_share": ("share of closed tickets (%)", "占已办结工单比例（%）"),
     "variant": ("variant", "方案"),
+    "changes_column": ("what it changes from the base", "相对基准方案的改变"),
     "level_A": ("community (A)", "社区（A）"),
     "level_B": ("street (B)", "街道（B）"),
     "level_C": ("district (C)", "区级（C）"),

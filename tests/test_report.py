@@ -63,6 +63,9 @@ def test_compare_writes_the_report_with_table_findings_and_figures(folder):
     assert "the share found before a complaint by" in page   # grid-300's clear finding
     assert "no clear difference" in page
     assert "households per grid: 500 → 300" in page and "whistle report limit: 30min → 2h" in page
+    headers = [re.findall(r"<th[^>]*>([^<]*)</th>", row) for row in re.findall(r"<table><tr>(.*?)</tr>", page)]
+    assert ["variant", "what it changes from the base"] in headers
+    assert all(all(header) for header in headers)   # every column of every table is named
     drawn = _figures(page)
     assert drawn == [name for name, _plot, applies in report.FIGURES if applies(load_results(folder))]
     assert {"rates", "differences", "durations", "timeseries", "funnel", "whistle", "grid-map"} <= set(drawn)
