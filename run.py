@@ -288,6 +288,10 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
               "run the same command again to finish the rest", file=sys.stderr)
         return EXIT_INTERRUPTED if outcome.stopped == "interrupted" else EXIT_FAILURE
     say(f"wrote {out} in {outcome.seconds:.1f} s")
+    if outcome.summary and not args.quiet:
+        from analysis.headline import summary_lines
+        from analysis.text import Text
+        print("\n".join(summary_lines(outcome.summary, Text(getattr(args, "lang", None) or "en"))))
     return 0
 
 

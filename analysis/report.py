@@ -24,16 +24,12 @@ from sim.experiment.store import atomic_write
 
 from . import figures
 from .findings import FINDING_METRICS, variant_findings
+from .headline import HEADLINE, mean_ci
 from .results import Results, load_results
 from .style import cjk_font_face, palette, save
 from .text import Text
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
-# the three rates, the true resolution rate beside the reported one, and unheard demand beside the rates with the
-# blocked calls and lost requests it comes from
-HEADLINE = ("response_rate", "resolution_rate", "true_resolution_rate", "satisfaction_rate", "unheard_rate",
-            "unheard_demand", "hotline_blocked_rate", "hotline_lost", "completion_rate", "mean_resolve_h",
-            "hotline_mean_wait_min", "whistle_on_time_rate", "proactive_share")
 # (metric, the note on it under the headline table, said when the folder measured it)
 NOTES = (("unheard_rate", "unheard_note"), ("true_resolution_rate", "true_resolution_note"))
 # (file name, figure function, whether the folder has what it needs), in the order the report shows them
@@ -135,7 +131,7 @@ def headline_table(results: Results, text: Text) -> str:
     rows = []
     for variant in results.variants:
         cells = "".join(f"<td>{_e(values.get(variant, {}).get(key, ''))}</td>" for key in results.swept)
-        cells += "".join(f"<td>{_e(_mean_ci(results.stats(variant, m), m, text))}</td>" for m in metrics)
+        cells += "".join(f"<td>{_e(mean_ci(results.stats(variant, m), m, text))}</td>" for m in metrics)
         rows.append(f'<tr><td class="name"><span class="swatch" style="background:{colours[variant]}"></span>'
                     f"{_e(variant)}</td>{cells}</tr>")
     names = "".join(f"<th>{_e(text.metric(m))}</th>" for m in metrics)
@@ -220,21 +216,6 @@ def _lead(results: Results, text: Text) -> str:
                 replications=results.summary.get("replications", ""),
                 horizon=text.duration(scenario.horizon), warmup=warmup,
                 keys=text.join([text.parameter(key) for key in results.swept]))
-
-
-def _mean_ci(stats: dict, metric: str, text: Text) -> str:
-    """``72.5% (72.1 to 72.9)``: rates in percent, other values to two decimals (three under one); the
-    interval is cut to the values the metric can take (no rate above 100%, nothing below zero), which a t
-    interval on few replications can overshoot."""
-    if stats.get("mean") is None:
-        return "–"
-    rate = metric.endswith(("_rate", "_share"))
-    places = 2 if rate or abs(stats["mean"]) >= 1 else 3   # a wait of 0.027 minutes is not 0.03
-    fmt = (lambda v: f"{100 * min(max(v, 0.0), 1.0):.1f}") if rate else (lambda v: f"{max(v, 0.0):.{places}f}")
-    mean = fmt(stats["mean"]) + ("%" if rate else "")
-    if stats.get("ci_low") is None:
-        return mean
-    return text("mean_ci", mean=mean, low=fmt(stats["ci_low"]), high=fmt(stats["ci_high"]))
 
 
 def _swept_values(results: Results, text: Text) -> dict[str, dict]:

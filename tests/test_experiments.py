@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import pty
 import subprocess
@@ -80,6 +81,20 @@ def test_precision_cap_is_reported_when_not_reached(tmp_path):
     assert done.returncode == 0, done.stderr
     precision = json.loads((tmp_path / "summary.json").read_text())["precision"]
     assert precision["replications"] == 3 and not precision["reached"]
+
+
+def test_run_says_what_it_did_with_the_headline_metrics_and_the_precision_reached(tmp_path):
+    """Not "1 replication(s)" and silence: the headline metrics with their intervals, and whether the precision
+    target was reached after how many replications, or where it stopped."""
+    said = gridgov("run", TEACHING, *SHORT, "--precision", "0.0001", "--max-replications", "3", "--out",
+                   tmp_path).stdout
+    assert re.search(r"^Resolution rate +\d+\.\d% \(\d+\.\d to \d+\.\d\)$", said, re.M)
+    assert re.search(r"^Unheard demand +\d+\.\d% ", said, re.M)
+    assert "precision: target ±0.01% of the mean NOT reached: stopped at the cap of 3 replications" in said
+    reached = gridgov("run", TEACHING, "--set", "horizon=10d", "--precision", "0.2", "--out", tmp_path / "ok").stdout
+    assert re.search(r"precision: target ±20% of the mean reached after \d+ replications", reached)
+    quiet = gridgov("run", TEACHING, *SHORT, "--out", tmp_path / "quiet", "--quiet").stdout
+    assert "Resolution rate" not in quiet
 
 
 # --- warm-up -------------------------------------------------------------------------------------------
