@@ -53,6 +53,10 @@ def test_ctrl_c_saves_finished_replications(tmp_path):
     assert list(reps["replication"]) == list(range(saved))
     assert summary["metrics"]["requests"]["n"] == saved
     assert list(pd.read_csv(out / "manifest.csv")["replication"]) == list(range(saved))
+    # the results say they are partial, not only the terminal
+    assert summary["partial"].startswith("interrupted: results of the replications that finished")
+    provenance = json.loads((out / "provenance.json").read_text())
+    assert provenance["complete"] is False and provenance["stopped"] == "interrupted"
 
 
 def test_interrupted_sweep_resumes_to_the_uninterrupted_table(tmp_path):
@@ -70,7 +74,8 @@ def test_interrupted_sweep_resumes_to_the_uninterrupted_table(tmp_path):
     again = gridgov([*SWEEP, "--workers", "2", "--out", str(out)])
     assert again.returncode == 0, again.stderr
     provenance = json.loads((out / "provenance.json").read_text())
-    assert provenance["reused"] == before and provenance["replications"] == 30
+    assert provenance["reused"] == before and provenance["replications"] == 30 and provenance["complete"] is True
+    assert "partial" not in json.loads((out / "summary.json").read_text())
     for table in ("replications.csv", "timeseries.csv", "streets.csv", "summary.json"):
         assert (out / table).read_bytes() == (tmp_path / "whole" / table).read_bytes(), table
     manifest = pd.read_csv(out / "manifest.csv")

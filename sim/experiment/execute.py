@@ -123,10 +123,12 @@ def execute(plan: Plan, replications: int, folder: ResultsFolder, engine=None, r
     if summary is not None:
         if reached:
             summary["precision"] = reached
+        if stopped:  # said in the results themselves, not only on the terminal
+            summary["partial"] = f"{stopped}: results of the replications that finished before it"
         folder.write(summary, plan.base, [(v, plan.scenarios[v], reps) for v, reps in runs.items()], plan.values,
                      records)
     plan.extras(folder, summary)
     finished = experiment.finished()
     seconds = time.perf_counter() - clock
-    folder.finish(finished, seconds, engine.describe(), started, reused)
+    folder.finish(finished, seconds, engine.describe(), started, reused, stopped)
     return Outcome(folder, runs, summary, reached, stopped, reused, seconds, len(finished))

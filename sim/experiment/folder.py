@@ -82,9 +82,11 @@ class ResultsFolder:
         write_table(self.path / name, frame)
 
     def finish(self, finished: list[tuple[Task, Result]], wall: float, engine: str, started: str,
-               reused: int) -> None:
-        """Write the manifest of the ``finished`` replications and the provenance of this run."""
+               reused: int, stopped: str = "") -> None:
+        """Write the manifest of the ``finished`` replications and the provenance of this run (``stopped``: why
+        it ended early, "" if it did not)."""
         manifest = self.store.manifest(finished).to_csv(index=False, lineterminator="\n")
         atomic_write(self.path / "manifest.csv", manifest.encode())
         write_json(self.path / "provenance.json", provenance(
-            __version__, wall, engine, len(finished), sum(rep.events for _, rep in finished), started, reused))
+            __version__, wall, engine, len(finished), sum(rep.events for _, rep in finished), started, reused,
+            stopped))

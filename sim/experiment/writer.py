@@ -53,14 +53,16 @@ def write_table(path: Path, frame: pd.DataFrame) -> None:
 
 
 def provenance(version: str, wall_seconds: float, engine: str, replications: int, events: int,
-               started: str, reused: int = 0) -> dict[str, Any]:
+               started: str, reused: int = 0, stopped: str = "") -> dict[str, Any]:
     """What ran, where and how long: kept apart from the results so they stay byte-identical. ``reused``
-    replications were found saved from an earlier, interrupted run and not run again."""
+    replications were found saved from an earlier, interrupted run and not run again; ``stopped`` says why
+    the run ended before all it was asked ("" if it did not: ``complete``)."""
     return {
         "gridgov_version": version, "python": sys.version.split()[0], "platform": platform.platform(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "started": started,
         "wall_seconds": round(wall_seconds, 3), "engine": engine, "replications": replications,
-        "reused": reused, "simpy_events": events,
+        "reused": reused, "simpy_events": events, "complete": not stopped,
+        **({"stopped": stopped} if stopped else {}),
     }
 
 
