@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import socket
 
@@ -181,3 +182,10 @@ def test_workshop_refuses_a_port_in_use(capsys):
         port = taken.getsockname()[1]
         assert main(["workshop", "--port", str(port)]) == 2
     assert f"cannot serve on localhost:{port}" in capsys.readouterr().err
+
+
+def test_the_scenario_menu_offers_only_scenarios_a_participant_can_run():
+    """Not base.yaml (a building block), not the validation's hotline, not a city of millions."""
+    files = runner.scenario_files()
+    assert list(files) == ["scenarios/teaching_street.yaml", "scenarios/wuchang.yaml"]
+    assert all(os.path.isfile(path) for path in files.values())

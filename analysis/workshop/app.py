@@ -27,18 +27,10 @@ from analysis.workshop.animation import ANIMATION_HEIGHT, animation_html
 from analysis.workshop.cards import COLOURS, percent
 from analysis.workshop.words import LANGUAGES, WORDS, words
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-DEFAULT_SCENARIO = "teaching_street.yaml"
 SHOWN_FIGURES = ("rates", "differences", "timeseries", "funnel", "whistle")
 KEPT_RUNS = 5  # a participant's runs kept (each a small results folder)
 WORKERS = int(os.environ.get("GRIDGOV_WORKSHOP_WORKERS") or os.cpu_count() or 1)  # gridgov workshop --workers
 PAGE_FONT = "Source Sans"  # Streamlit's own font family
-
-
-def scenario_files() -> dict[str, str]:
-    """Shipped scenarios, ``scenarios/name.yaml`` -> absolute path, the teaching street first."""
-    files = sorted(SCENARIOS.glob("*.yaml"), key=lambda p: (p.name != DEFAULT_SCENARIO, p.name))
-    return {f"scenarios/{p.name}": str(p) for p in files}
 
 
 def lever(policy: policies.Policy, scenario, text: Text, prefix: str):
@@ -58,7 +50,7 @@ def lever(policy: policies.Policy, scenario, text: Text, prefix: str):
 def sidebar(text: Text):
     """The scenario, the run's length and the levers; the chosen file, levers, months, replications and
     whether Run was pressed."""
-    files = scenario_files()
+    files = runner.scenario_files()
     chosen = st.selectbox(words(text, "scenario"), list(files), key="scenario")
     months = st.slider(words(text, "months"), 1, 6, 3, key="months")
     replications = st.slider(words(text, "replications"), 3, 20, 10, key="replications")

@@ -28,7 +28,17 @@ from . import policies
 from .words import WORDS
 
 ROOT = Path(tempfile.gettempdir()) / "gridgov-workshop"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+# the shipped scenarios a participant can run in a session, the teaching street first; not base.yaml (a building
+# block the others extend), hotline_theory.yaml (the validation's queue) or beijing.yaml (a city of millions:
+# minutes a replication)
+WORKSHOP_SCENARIOS = ("teaching_street.yaml", "wuchang.yaml")
 POLICY = {"en": "your policy", "zh": "你的方案"}  # the variant's name, in the language of the run
+
+
+def scenario_files() -> dict[str, str]:
+    """The scenarios the workshop's menu offers, ``scenarios/name.yaml`` -> absolute path."""
+    return {f"scenarios/{name}": str(SCENARIOS / name) for name in WORKSHOP_SCENARIOS}
 
 
 class WorkshopError(Exception):
