@@ -9,6 +9,9 @@ import dataclasses
 import os
 import re
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -189,3 +192,12 @@ def test_the_scenario_menu_offers_only_scenarios_a_participant_can_run():
     files = runner.scenario_files()
     assert list(files) == ["scenarios/teaching_street.yaml", "scenarios/wuchang.yaml"]
     assert all(os.path.isfile(path) for path in files.values())
+
+
+def test_importing_the_app_draws_no_page():
+    """Pool workers that import the app's module (to unpickle a task) must not run the page outside Streamlit:
+    that printed about 180 "missing ScriptRunContext" lines in the teacher's terminal."""
+    done = subprocess.run([sys.executable, "-c", "import analysis.workshop.app"], cwd=Path(__file__).parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "ScriptRunContext" not in done.stdout + done.stderr

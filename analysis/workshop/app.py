@@ -210,4 +210,5 @@ def main() -> None:
         st.info(words(text, "press_run"))
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs the page as __main__; a pool worker importing this module does not
+    main()
