@@ -291,7 +291,9 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
     if outcome.summary and not args.quiet:
         from analysis.headline import summary_lines
         from analysis.text import Text
-        print("\n".join(summary_lines(outcome.summary, Text(getattr(args, "lang", None) or "en"))))
+        lines = summary_lines(outcome.summary, Text(getattr(args, "lang", None) or "en"))
+        if lines:  # (a sweep's summary is per point: its report shows them)
+            print("\n".join(lines))
     return 0
 
 
