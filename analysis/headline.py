@@ -9,6 +9,7 @@ whistle. ``summary_lines`` prints them after ``run`` and ``compare``, with what 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Optional
 
 from .text import Text
@@ -40,13 +41,13 @@ def summary_lines(summary: dict[str, Any], text: Text) -> list[str]:
     on the precision reached if the run aimed at one."""
     variants: dict[str, dict] = summary.get("variants") or {"": summary.get("metrics", {})}
     metrics = [m for m in HEADLINE if any(m in stats for stats in variants.values())]
-    label = max((len(text.metric(m)) for m in metrics), default=0)
+    label = max((_width(text.metric(m)) for m in metrics), default=0)
     cells = {v: [mean_ci(stats.get(m, {}), m, text) for m in metrics] for v, stats in variants.items()}
-    widths = {v: max([len(v), *map(len, column)]) for v, column in cells.items()}
+    widths = {v: max([_width(v), *map(_width, column)]) for v, column in cells.items()}
     lines = []
     if any(variants):
-        lines.append(" " * label + "".join(f"  {v:>{widths[v]}}" for v in variants))
-    lines += [f"{text.metric(m):<{label}}" + "".join(f"  {cells[v][i]:>{widths[v]}}" for v in variants)
+        lines.append(" " * label + "".join("  " + _right(v, widths[v]) for v in variants))
+    lines += [_left(text.metric(m), label) + "".join("  " + _right(cells[v][i], widths[v]) for v in variants)
               for i, m in enumerate(metrics)]
     reached = precision_line(summary.get("precision"))
     return lines + ([reached] if reached else [])
@@ -64,3 +65,16 @@ def precision_line(precision: Optional[dict[str, Any]]) -> str:
                 f"(widest: {worst[1]}, ±{worst[0]:.1%})")
     return (f"precision: target {target} NOT reached: stopped at the cap of {precision['cap']} replications "
             f"with {worst[1]} at ±{worst[0]:.1%} (--max-replications raises the cap)")
+
+
+def _width(words: str) -> int:
+    """Columns a string takes on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in words)
+
+
+def _left(words: str, width: int) -> str:
+    return words + " " * (width - _width(words))
+
+
+def _right(words: str, width: int) -> str:
+    return " " * (width - _width(words)) + words
