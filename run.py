@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 
 
-EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED = 2, 1, 130
+EXIT_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 1, 130, 143
 LANGS = ("en", "zh")  # analysis.text.LANGS, spelled out so that building the parser imports nothing
 # sim.experiment.precision's METRICS and CAP, spelled out so that building the parser imports nothing
 PRECISION_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate")
@@ -230,6 +230,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 def cmd_workshop(args: argparse.Namespace) -> int:
     """Serve ``analysis/workshop/app.py`` with Streamlit until interrupted."""
+    import signal
     import socket
     import subprocess
 
@@ -252,10 +253,26 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     print(f"gridgov workshop: open {address} in a browser (Ctrl-C stops it)", flush=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
            "GRIDGOV_WORKSHOP_WORKERS": str(args.workers or os.cpu_count() or 1)}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL if args.quiet else None)
+    terminated = []
+
+    def stop(_signal, _frame) -> None:   # SIGTERM stops the server as Ctrl-C does, not leaving it to PID 1
+        terminated.append(True)
+        server.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        return subprocess.call(command, env=env, stdout=subprocess.DEVNULL if args.quiet else None)
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        status = server.wait()
+    except KeyboardInterrupt:   # the terminal sent Ctrl-C to the server too
+        status = EXIT_INTERRUPTED
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    return EXIT_TERMINATED if terminated else status
 
 
 def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records: bool = False) -> int:

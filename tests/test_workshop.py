@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,44 @@ def test_importing_the_app_draws_no_page():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "ScriptRunContext" not in done.stdout + done.stderr
+
+
+
+def _serving(port: int) -> list[int]:
+    """The processes serving the workshop on ``port``: their ids (read from /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"streamlit" in word for word in words) and str(port).encode() in words:
+            found.append(int(cmdline.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc")
+def test_sigterm_stops_the_workshop_server_too():
+    """``kill -TERM`` on ``gridgov workshop`` stops its Streamlit server as Ctrl-C does, instead of leaving it
+    running under PID 1; the command exits 143."""
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "run.py", "workshop", "--port", str(port), "--quiet"],
+                              cwd=Path(__file__).parents[1], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not _serving(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _serving(port), "the workshop did not start"
+        time.sleep(1.0)  # let the command take its signal handler
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 143
+        deadline = time.monotonic() + 20
+        while _serving(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _serving(port), "the Streamlit server outlived the command"
+    finally:
+        server.kill()
+        for pid in _serving(port):
+            os.kill(pid, signal.SIGKILL)
