@@ -59,6 +59,12 @@ class Finding:
     def clear(self) -> bool:
         return self.kind == "clear"
 
+    @property
+    def tone(self) -> str:
+        """How the sentence reads: ``better`` or ``worse`` news (a clear difference, or a variant that loses
+        residents), else its kind."""
+        return ("better" if self.better else "worse") if self.clear or self.kind == "losing" else self.kind
+
 
 def clear(difference: dict) -> bool:
     """Whether the 95% interval of a difference lies wholly on one side of zero."""
@@ -71,17 +77,22 @@ def better(metric: str, difference: dict) -> bool:
     return (difference["mean"] > 0) != (metric in LOWER_IS_BETTER)
 
 
+def negligible(metric: str) -> float:
+    """The band, in the metric's own unit, inside which a difference does not matter (``NEGLIGIBLE``)."""
+    scale, unit = difference_unit(metric)
+    return NEGLIGIBLE.get(unit, 0.0) / scale
+
+
 def kind_of(metric: str, difference: dict, base_mean: Optional[float] = None) -> str:
     """Which kind of finding a difference makes (see ``Finding``; ``yardstick`` is decided by the caller)."""
     if difference.get("ci_low") is None or difference.get("ci_high") is None:
         return "unknown"
     if difference["mean"] == difference["ci_low"] == difference["ci_high"] == 0:
         return "same"
-    scale, unit = difference_unit(metric)
-    band = NEGLIGIBLE.get(unit, 0.0)
+    band = negligible(metric)
     if clear(difference):
-        return "clear" if abs(difference["mean"]) * scale >= band else "negligible"
-    if max(abs(difference["ci_low"]), abs(difference["ci_high"])) * scale < band:
+        return "clear" if abs(difference["mean"]) >= band else "negligible"
+    if max(abs(difference["ci_low"]), abs(difference["ci_high"])) < band:
         return "negligible"  # too small to matter, wherever in the band it lies
     half = (difference["ci_high"] - difference["ci_low"]) / 2
     return "uncertain" if base_mean and half > UNCERTAIN * abs(base_mean) else "unclear"

@@ -31,7 +31,7 @@ from sim.scenario.durations import DAY
 from sim.scenario.loader import DEFAULTS
 from sim.scenario.schema import Scenario
 
-from .findings import NEGLIGIBLE
+from .findings import negligible
 from .validation import replicate
 from .validation.__main__ import workers_option
 from .validation.checks import Interval
@@ -196,13 +196,6 @@ def in_model(path: str) -> bool:
     return True
 
 
-def negligible(metric: str) -> float:
-    """The findings' band below which a difference does not matter (0.1 points, 0.1 hours), in the metric's
-    own unit: a move against the sources smaller than this is composition or rounding, not a contradiction
-    (more matters solved at first leave fewer, harder repeats, which shifts per-ticket means by minutes)."""
-    return NEGLIGIBLE["hours"] if metric.endswith("_h") else NEGLIGIBLE["points"] / 100.0
-
-
 @dataclass(frozen=True)
 class Effect:
     """The paired difference of one outcome, variant minus base, in the metric's own unit (None: unmeasured)."""
@@ -235,7 +228,9 @@ class Row:
 
     @property
     def against(self) -> list[str]:
-        """Outcomes that move against the sources, clearly and by more than the negligible band."""
+        """Outcomes that move against the sources, clearly and by more than the findings' negligible band: a
+        smaller move is composition or rounding, not a contradiction (more matters solved at first leave fewer,
+        harder repeats, which shifts per-ticket means by minutes)."""
         return [m for m, s in self.lever.stated.items()
                 if m in self.effects and self.effects[m].sign == -s and abs(self.effects[m].mean) >= negligible(m)]
 

@@ -158,8 +158,7 @@ def findings_html(results: Results, text: Text) -> str:
                                  if v in results.differences()):
         parts.append(f'<h3><span class="swatch" style="background:{colours[variant]}"></span>{_e(variant)}</h3><ul>')
         for item in variant_findings(variant, differences, text, base, report_limits(results, variant, text)):
-            kind = ("better" if item.better else "worse") if item.clear or item.kind == "losing" else \
-                "uncertain" if item.kind == "uncertain" else "unclear"
+            kind = item.tone if item.tone in ("better", "worse", "uncertain") else "unclear"
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
         parts.append("</ul>")
     return "\n".join(parts)

@@ -107,8 +107,7 @@ def findings(run: runner.Run, text: Text) -> None:
     base = {m: results.stats("base", m)["mean"] for m in results.present(FINDING_METRICS)}
     for item in variant_findings(runner.POLICY[text.lang], results.differences()[run.variant], text, base,
                                  report_limits(results, run.variant, text)):   # named in the page's language
-        kind = ("better" if item.better else "worse") if item.clear or item.kind == "losing" else item.kind
-        st.markdown(f"- :{COLOURS.get(kind, 'gray')}[{item.sentence}]")
+        st.markdown(f"- :{COLOURS.get(item.tone, 'gray')}[{item.sentence}]")
 
 
 def figures(run: runner.Run, text: Text) -> None:
