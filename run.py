@@ -16,6 +16,7 @@ import argparse
 import math
 import os
 import re
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -230,7 +231,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 def cmd_workshop(args: argparse.Namespace) -> int:
     """Serve ``analysis/workshop/app.py`` with Streamlit until interrupted."""
-    import signal
     import socket
     import subprocess
 
@@ -275,6 +275,13 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     return EXIT_TERMINATED if terminated else status
 
 
+def terminate(_signal, _frame) -> None:
+    """SIGTERM during a run is handled as Ctrl-C: what finished is saved and written, and the exit is 143."""
+    from sim.experiment.execute import Terminated
+
+    raise Terminated
+
+
 def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records: bool = False) -> int:
     """Run ``plan`` into the results folder ``out`` as the experiment options ask, saying what it does; the
     exit status."""
@@ -286,6 +293,7 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
     from sim.experiment.progress import Progress
 
     check_precision_options(args)
+    signal.signal(signal.SIGTERM, terminate)
     engine = DaskEngine(args.cluster) if args.cluster else LocalEngine(args.workers)  # may say no first
     try:
         folder = ResultsFolder(out, args.fresh)
@@ -303,7 +311,7 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
     if outcome.stopped:
         print(f"gridgov: {outcome.stopped}; the {outcome.finished} finished replication(s) are saved in {out}; "
               "run the same command again to finish the rest", file=sys.stderr)
-        return EXIT_INTERRUPTED if outcome.stopped == "interrupted" else EXIT_FAILURE
+        return {"interrupted": EXIT_INTERRUPTED, "terminated": EXIT_TERMINATED}.get(outcome.stopped, EXIT_FAILURE)
     say(f"wrote {out} in {outcome.seconds:.1f} s")
     if outcome.summary and not args.quiet:
         from analysis.headline import summary_lines
@@ -444,9 +452,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return 0
-    except KeyboardInterrupt:  # outside a run's replications (loading, writing): nothing finished to lose
-        print("gridgov: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # outside a run's replications (loading, writing): nothing finished to lose
+        from sim.experiment.execute import Terminated
+
+        terminated = isinstance(exc, Terminated)
+        print(f"gridgov: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not bad input: say so plainly, trace only on request
         if os.environ.get("GRIDGOV_DEBUG"):
             traceback.print_exc()

@@ -26,19 +26,45 @@ def gridgov(args: list[str], **kwargs) -> subprocess.CompletedProcess:
                           timeout=600, **kwargs)
 
 
-def interrupt_after(args: list[str], out: Path, saved: int) -> subprocess.CompletedProcess:
-    """Start the command, press Ctrl-C once ``saved`` replications are on disk, and wait for it to stop."""
-    process = subprocess.Popen([sys.executable, "run.py", *args, "--out", str(out)], cwd=ROOT,
+def start(args: list[str], out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "run.py", *args, "--out", str(out)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def wait_for_saved(process: subprocess.Popen, out: Path, saved: int) -> None:
     deadline = time.monotonic() + 300
     while len(list((out / ".replications").glob("*.pkl"))) < saved:
         assert process.poll() is None, process.communicate()[1]
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGINT)  # the whole process group, as a terminal's Ctrl-C does
-    stdout, stderr = process.communicate(timeout=120)
+
+
+def interrupt_after(args: list[str], out: Path, saved: int, sign: int = signal.SIGINT,
+                    timeout: float = 120) -> subprocess.CompletedProcess:
+    """Start the command, press Ctrl-C (or send ``sign``) once ``saved`` replications are on disk, and wait for
+    it to stop."""
+    process = start(args, out)
+    wait_for_saved(process, out, saved)
+    if sign == signal.SIGINT:
+        os.killpg(process.pid, signal.SIGINT)  # the whole process group, as a terminal's Ctrl-C does
+    else:
+        process.send_signal(sign)  # the main process only, as ``kill`` does
+    stdout, stderr = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def children(pid: int) -> set[int]:
+    """The processes ``pid`` started that are still alive (Linux's /proc)."""
+    tasks = Path(f"/proc/{pid}/task")
+    return {int(child) for task in tasks.iterdir() for child in (task / "children").read_text().split()}
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
 
 
 def test_ctrl_c_saves_finished_replications(tmp_path):
@@ -133,3 +159,47 @@ def test_ctrl_c_in_the_middle_of_a_replication_leaves_no_partial_records(tmp_pat
     except KeyboardInterrupt:
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_is_handled_as_ctrl_c(tmp_path):
+    """``kill`` on a run with workers saves and writes what finished, says so, exits 143, and leaves no worker."""
+    out = tmp_path / "out"
+    process = start(["run", "scenarios/teaching_street.yaml", "--replications", "500", "--workers", "2"], out)
+    wait_for_saved(process, out, 2)
+    workers = children(process.pid)
+    assert len(workers) == 2
+    process.terminate()
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert "Traceback" not in stderr and "gridgov: terminated; the" in stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["partial"].startswith("terminated: results of the replications that finished")
+    assert json.loads((out / "provenance.json").read_text())["stopped"] == "terminated"
+    assert len(pd.read_csv(out / "replications.csv")) == summary["replications"] >= 2
+    assert not any(alive(pid) for pid in workers)
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path):
+    """SIGKILL cannot be handled, but the pool's workers notice their parent is gone and stop within seconds
+    instead of running on under PID 1."""
+    out = tmp_path / "out"
+    process = start(["run", "scenarios/teaching_street.yaml", "--replications", "500", "--workers", "2"], out)
+    wait_for_saved(process, out, 1)
+    workers = children(process.pid)
+    assert len(workers) == 2
+    process.kill()
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers)
+
+
+def test_ctrl_c_always_stops_a_pool_promptly(tmp_path):
+    """Ctrl-C at any moment, a worker perhaps in the middle of sending a replication home, stops the run within
+    seconds every time (the executor it replaced could be left waiting for the rest of a message forever)."""
+    for attempt in range(6):
+        out = tmp_path / str(attempt)
+        stopped = interrupt_after(["run", "scenarios/teaching_street.yaml", "--set", "horizon=10d",
+                                   "--replications", "500", "--workers", "2"], out, 3 + 2 * attempt, timeout=30)
+        assert stopped.returncode == 130, stopped.stderr

@@ -9,9 +9,10 @@ workers or the finishing order, so results are identical whichever ran them.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import threading
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -24,23 +25,81 @@ Job = tuple[Task, Optional[Path]]  # a task and where its records go (None: no r
 Done = Callable[[int, Result], None]  # index of the job, its replication
 Tick = Callable[[int, int], None]  # index of the job, simulated days completed
 
-_ticks = None  # in a pool worker: the queue that carries simulated-day progress home
-
-
-def _start_worker(ticks) -> None:
-    """Pool workers leave Ctrl-C to the main process, which stops them all at once."""
-    global _ticks
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _ticks = ticks
-
-
-def _pooled(index: int, task: Task, records: Optional[Path]) -> tuple[int, Result]:
-    progress = (lambda day: _ticks.put((index, day))) if _ticks is not None else None
-    return index, run_one(task.scenario, task.replication, records, progress)
-
 
 class EngineLost(Exception):
     """The workers were lost (a process killed, the cluster gone): what finished is kept, the rest can resume."""
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent is gone (killed, even with SIGKILL) exits at once instead of running on alone."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+
+def _serve(tasks: Connection, results: Connection, ticking: bool) -> None:
+    """A pool worker: run each job it is handed and send back ``("tick", index, day)`` as days are simulated,
+    then ``("done", index, result)`` or ``("failed", index, exception)``; ``None`` or a closed pipe ends it.
+    Ctrl-C is left to the main process, which stops every worker at once with SIGTERM (whatever the main
+    process does with SIGTERM itself, a worker just ends)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_die_with_parent, daemon=True).start()
+    while True:
+        try:
+            job = tasks.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        index, task, records = job
+        progress = (lambda day: results.send(("tick", index, day))) if ticking else None
+        try:
+            message = ("done", index, run_one(task.scenario, task.replication, records, progress))
+        except Exception as exc:  # the main process raises it, after keeping what finished
+            message = ("failed", index, exc)
+        try:
+            results.send(message)
+        except Exception as exc:  # an exception that cannot be pickled: its words still go home
+            results.send(("failed", index, RuntimeError(f"{exc.__class__.__name__}: {exc}")))
+
+
+class _Worker:
+    """One worker process, a pipe to hand it jobs, a pipe to hear from it, and the job it is running."""
+
+    def __init__(self, context, ticking: bool):
+        jobs, self.jobs = context.Pipe(duplex=False)
+        self.results, results = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(jobs, results, ticking), daemon=True)
+        self.process.start()
+        jobs.close()
+        results.close()  # only the worker writes here: if it dies mid-message, reading ends instead of waiting
+        self.job: Optional[int] = None
+
+    def give(self, index: int, job: Job) -> None:
+        self.job = index
+        self.jobs.send((index, *job))
+
+    def stop(self) -> None:
+        """Ask an idle worker to leave; it exits as soon as it reads this."""
+        try:
+            self.jobs.send(None)
+        except OSError:
+            pass
+
+
+def _kill(workers: list[_Worker]) -> None:
+    """Stop every worker now, work under way included, and reap them: nothing is left running or to wait for."""
+    for worker in workers:
+        worker.process.terminate()
+    for worker in workers:
+        worker.process.join(5)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.jobs.close()
+        worker.results.close()
 
 
 class LocalEngine:
@@ -56,45 +115,53 @@ class LocalEngine:
         """Nothing to release: a pool lives only while it runs."""
 
     def run(self, jobs: list[Job], done: Done, tick: Optional[Tick] = None) -> None:
-        """Run every job, calling ``done`` as each finishes; interrupted, the workers stop at once."""
+        """Run every job, calling ``done`` as each finishes; interrupted, the workers stop at once.
+
+        The pool is this engine's own rather than ``concurrent.futures``': the main process has no helper
+        thread that a worker killed in the middle of a message could leave waiting forever, so stopping is
+        always immediate, and each worker exits by itself if the main process dies."""
         if self.workers <= 1 or len(jobs) <= 1:
             for index, (task, records) in enumerate(jobs):
                 progress = (lambda day, index=index: tick(index, day)) if tick else None
                 done(index, run_one(task.scenario, task.replication, records, progress))
             return
-        ticks = multiprocessing.Queue() if tick else None
-        pool = ProcessPoolExecutor(min(self.workers, len(jobs)), initializer=_start_worker, initargs=(ticks,))
+        context = multiprocessing.get_context()
+        workers: list[_Worker] = []
         try:
-            pending = {pool.submit(_pooled, index, task, records) for index, (task, records) in enumerate(jobs)}
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                while ticks is not None and not ticks.empty():
-                    tick(*ticks.get())
-                failed = [future for future in finished if future.exception() is not None]
-                for future in finished:
-                    if future.exception() is None:
-                        done(*future.result())
-                if failed:  # after keeping every replication that did finish
-                    raise failed[0].exception()
-        except BrokenProcessPool as exc:
-            _stop(pool)
-            raise EngineLost(f"a worker process died ({exc})") from None
+            workers = [_Worker(context, tick is not None) for _ in range(min(self.workers, len(jobs)))]
+            waiting = list(enumerate(jobs))[::-1]
+            for worker in workers:
+                worker.give(*waiting.pop())
+            busy = len(workers)
+            while busy:
+                by_pipe = {worker.results: worker for worker in workers if worker.job is not None}
+                for ready in wait([*by_pipe, *(w.process.sentinel for w in by_pipe.values())]):
+                    worker = by_pipe.get(ready)
+                    if worker is None:
+                        continue  # a sentinel: its pipe says so too, with anything it sent before dying
+                    try:
+                        kind, index, value = worker.results.recv()
+                    except (EOFError, OSError):
+                        raise EngineLost(f"a worker process died (exit code {worker.process.exitcode})") from None
+                    if kind == "tick":
+                        tick(index, value)
+                        continue
+                    if kind == "failed":
+                        raise value
+                    done(index, value)
+                    worker.job = None
+                    if waiting:
+                        worker.give(*waiting.pop())
+                    else:
+                        worker.stop()
+                        busy -= 1
         except BaseException:
-            _stop(pool)
+            _kill(workers)
             raise
-        pool.shutdown()
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now, work under way included (the executor has no public way to; without this, leaving
-    would wait for every running replication)."""
-    processes = list((pool._processes or {}).values())  # before shutdown forgets them
-    calls = pool._call_queue
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    if calls is not None:  # tasks already piped to the dead workers are abandoned: never wait to flush them
-        calls.cancel_join_thread()
+        for worker in workers:
+            worker.process.join()
+            worker.jobs.close()
+            worker.results.close()
 
 
 class DaskEngine:

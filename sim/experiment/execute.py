@@ -6,7 +6,7 @@ with paired differences, ``sweep.SweepPlan`` the points of a design with
 sensitivity indices. ``execute`` runs the plan's replications on an engine (to a precision, if
 asked), saving each to the folder's store as it finishes; if it stops part
 way (Ctrl-C, a worker or the cluster lost) it keeps what finished and says
-why. It then writes the folder from what finished, and its manifest and
+why (SIGTERM is taken as Ctrl-C: ``Terminated``). It then writes the folder from what finished, and its manifest and
 provenance.
 """
 
@@ -70,10 +70,15 @@ class RunPlan(Plan):
         return summary_head(self.base, reps) if reps else None
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler's time limit), raised where Ctrl-C would be so that it is handled the same:
+    what finished is saved and the folder written, saying it was ``terminated``."""
+
+
 @dataclass
 class Outcome:
     """What ``execute`` did: the variants' finished replications, the summary written (None if nothing
-    finished), the precision reached, why it stopped early ("" if it did not: ``interrupted``, or
+    finished), the precision reached, why it stopped early ("" if it did not: ``interrupted``, ``terminated``, or
     ``stopped: ...`` when the workers were lost), replications reused from the store, seconds taken, and how
     many replications finished in all."""
 
@@ -112,8 +117,8 @@ def execute(plan: Plan, replications: int, folder: ResultsFolder, engine=None, r
             reached = run_until_precise(experiment, replications, precision)
         else:
             experiment.run(replications)
-    except KeyboardInterrupt:
-        stopped = "interrupted"
+    except KeyboardInterrupt as exc:
+        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
     except EngineLost as exc:  # a worker killed, a cluster lost: keep what finished, say what happened
         stopped = f"stopped: {exc}"
     finally:
