@@ -164,7 +164,10 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def lang_arg(p: argparse.ArgumentParser, what: str = "the figures and report.html") -> None:
+REPORT_FILES = "the report and figures (report.html and figures/; in Chinese report.zh.html and figures/zh/, beside them)"
+
+
+def lang_arg(p: argparse.ArgumentParser, what: str = REPORT_FILES) -> None:
     p.add_argument("--lang", choices=LANGS, default="en", help=f"language of {what}: en (default) or zh (Chinese)")
 
 
@@ -372,7 +375,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    print(f"wrote {write_report(args.results, args.lang)} and its figures in {args.results / 'figures'}")
+    from analysis.report import figures_folder
+
+    print(f"wrote {write_report(args.results, args.lang)} and its figures in {figures_folder(args.results, args.lang)}")
     return 0
 
 

@@ -54,9 +54,9 @@ def rates_figure(results: Results, lang: str = "en") -> Figure:
         for yi, variant in zip(y, results.variants):
             stats = results.stats(variant, metric)   # a t interval on few replications may pass 100%: cut it
             low, high = (None if stats[k] is None else min(max(stats[k], 0.0), 1.0) for k in ("ci_low", "ci_high"))
-            point(ax, yi, stats["mean"], low, high, colours[variant], variant)
+            point(ax, yi, stats["mean"], low, high, colours[variant], text.variant(variant))
         ax.set(title=_panel_title(metric, text, len(metrics)), yticks=y, ylim=(-0.6, len(y) - 0.4), xlabel=text("share_pct"))
-        ax.set_yticklabels(results.variants if ax is axes[0] else [])
+        ax.set_yticklabels([text.variant(v) for v in results.variants] if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         ax.xaxis.set_major_locator(MaxNLocator(3))
@@ -78,12 +78,12 @@ def differences_figure(results: Results, metrics: Sequence[str] = DIFFERENCES, l
             d = {k: None if v is None else v * scale for k, v in differences[variant][metric].items() if k != "n"}
             if d["unpaired_ci_low"] is not None:
                 ax.hlines(yi, d["unpaired_ci_low"], d["unpaired_ci_high"], color="0.65", lw=1.2, zorder=1)
-            point(ax, yi, d["mean"], d["ci_low"], d["ci_high"], colours[variant], variant)
+            point(ax, yi, d["mean"], d["ci_low"], d["ci_high"], colours[variant], text.variant(variant))
         ax.axvline(0, color="black", lw=0.9, zorder=0)
         axis_unit = text("points_axis") if unit == "points" else text(unit)
         ax.set(title=_panel_title(metric, text, len(metrics)), xlabel=text("difference_unit", unit=axis_unit), yticks=y,
                ylim=(-0.6, len(y) - 0.4))
-        ax.set_yticklabels(variants if ax is axes[0] else [])
+        ax.set_yticklabels([text.variant(v) for v in variants] if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
         ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], color="black", marker="o", lw=2.2, label=text("paired_ci")),
@@ -101,7 +101,7 @@ def durations_figure(results: Results, lang: str = "en") -> Figure:
     tickets = results.replications.groupby("variant")["tickets"].sum()   # open tickets never reach 100%
     for ax, measure, panel, kind in ((axes[0], "response", "response_panel", "response"),
                                      (axes[1], "resolve", "resolve_panel", "completion")):
-        _ecdfs(ax, results, measure, tickets)
+        _ecdfs(ax, results, measure, text, tickets)
         by_limit: dict[float, list[str]] = {}
         for name, limit in limits.items():
             by_limit.setdefault(getattr(limit, kind), []).append(text.urgency(name))
@@ -131,7 +131,7 @@ def timeseries_figure(results: Results, lang: str = "en") -> Figure:
             daily = ts[ts["variant"] == variant].groupby(ts["day"] + 1)[metric]
             ax.fill_between(daily.mean().index, daily.quantile(0.025), daily.quantile(0.975),
                             color=colours[variant], alpha=0.15, lw=0, zorder=1)
-            ax.plot(daily.mean(), color=colours[variant], lw=2, label=variant, zorder=2)
+            ax.plot(daily.mean(), color=colours[variant], lw=2, label=text.variant(variant), zorder=2)
         ax.set(title=text.metric(metric), xlabel=text("simulated_day"), ylabel=text(unit))
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
@@ -154,7 +154,7 @@ def funnel_figure(results: Results, lang: str = "en") -> Figure:
                      label_type="center", fontsize=FONTSIZE - 1)
         left += share
     ax.set(xlim=(0, 1), yticks=y, xlabel=text("closed_share"), ylabel=text("variant"))
-    ax.set_yticklabels(results.variants)
+    ax.set_yticklabels([text.variant(v) for v in results.variants])
     colour_ticks(ax.get_yticklabels(), palette(results.variants))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, frameon=False)
@@ -172,7 +172,7 @@ def rank_heatmap(results: Results, variant: Optional[str] = None, lang: str = "e
         raise ValueError(f"no street ranks for variant '{variant}' in {results.folder}")
     table = streets.pivot_table(index="street_name", columns="month", values="rank", aggfunc="mean")
     table = table.loc[sorted(table.index, key=_natural)]
-    fig, (ax,) = new_figure(1, 1, text("ranks_title", variant=variant))
+    fig, (ax,) = new_figure(1, 1, text("ranks_title", variant=text.variant(variant)))
     image = ax.imshow(table.to_numpy(), cmap="RdYlGn_r", aspect="auto", vmin=1, vmax=max(2, len(table)))
     if table.size <= 150:
         for (i, j), value in np.ndenumerate(table.to_numpy()):
@@ -202,7 +202,7 @@ def grid_map(results: Results, variant: Optional[str] = None, lang: str = "en") 
     across, down = np.ptp(cells[:, 0]) + 2, np.ptp(cells[:, 1]) + 3
     wide = across > 40   # a big map: the two one above the other, each the figure's width, to keep grids visible
     size = (FIGSIZE[0], min(14.0, 1.8 + 2 * 8.2 * down / across)) if wide else FIGSIZE
-    fig, axes = new_figure(2 if wide else 1, 1 if wide else 2, text("map_title", variant=variant), size)
+    fig, axes = new_figure(2 if wide else 1, 1 if wide else 2, text("map_title", variant=text.variant(variant)), size)
     days = text.duration(results.scenario.horizon - results.scenario.warmup)
     for ax, column, label, cmap, formatter in (
             (axes[0], "per_100", text("per_100", days=days), "YlOrRd", None),
@@ -230,7 +230,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
     text = Text(lang)
     fig, (left, right) = new_figure(1, 2, text("whistle_title"), width_ratios=(1.5, 1))
     colours = palette(results.variants)
-    _ecdfs(left, results, "report")
+    _ecdfs(left, results, "report", text)
     base_limit = results.report_limit(results.variants[0])
     drawn = set()
     for variant in results.variants:
@@ -253,7 +253,7 @@ def whistle_figure(results: Results, lang: str = "en") -> Figure:
     y = np.arange(len(forces))[::-1]
     right.barh(y, share, color=[ON_CALL_COLOUR if c else STATIONED_COLOUR for c in forces["on_call"]], height=0.6)
     right.bar_label(right.containers[0], labels=[f"{s:.0%}" for s in share], padding=3, fontsize=FONTSIZE - 1)
-    right.set(yticks=y, xlim=(0, 1.15), title=text("on_time_by_force", variant=results.variants[0]), xlabel=text("on_time_pct"))
+    right.set(yticks=y, xlim=(0, 1.15), title=text("on_time_by_force", variant=text.variant(results.variants[0])), xlabel=text("on_time_pct"))
     right.set_yticklabels([text.force(name) for name in forces["force"]])
     right.xaxis.set_major_formatter(PercentFormatter(1.0))
     right.legend(handles=[Patch(color=STATIONED_COLOUR, label=text("stationed")),
@@ -326,7 +326,7 @@ def _size(rows: int) -> tuple[float, float]:
     return FIGSIZE[0], max(FIGSIZE[1], 2.4 + 0.3 * rows)
 
 
-def _ecdfs(ax, results: Results, measure: str, totals: Optional[pd.Series] = None) -> None:
+def _ecdfs(ax, results: Results, measure: str, text: Text, totals: Optional[pd.Series] = None) -> None:
     """One ECDF per variant of a duration, all replications pooled, from the binned histograms: the share
     rises across each bin (straight on the log axis) and stays flat over empty ones. The shares are of
     ``totals[variant]`` if given (tickets, of which some are never done), else of the durations counted."""
@@ -343,7 +343,7 @@ def _ecdfs(ax, results: Results, measure: str, totals: Optional[pd.Series] = Non
         lows, highs = (bins.index.get_level_values(level).to_numpy() for level in ("low_min", "high_min"))
         x = np.column_stack([np.maximum(lows, 1.0), highs]).ravel()   # the first bin: under a minute
         y = np.column_stack([np.where(lows < 1.0, after, before), after]).ravel()
-        ax.plot(x, y, color=colours[variant], lw=2, label=variant)
+        ax.plot(x, y, color=colours[variant], lw=2, label=text.variant(variant))
 
 
 def _duration_axis(ax, text: Text) -> None:

@@ -1,11 +1,14 @@
-"""The figures and the one-page ``report.html`` of a results folder.
+"""The figures and the one-page ``report.html`` of a results folder (``report.zh.html`` in Chinese).
 
 The report is a single self-contained file, images embedded, no scripts or
 links outside it, so that it opens offline from an e-mail attachment: a
 headline table with 95% intervals and what the hotline's three rates do not
 see (unheard demand), plain-language findings, what each
 variant changes, the figures and the provenance. ``write_report`` only reads
-the results folder, so ``report DIR`` can rebuild it without rerunning.
+the results folder, so ``report DIR`` can rebuild it without rerunning. Each
+language has its own report and figures (English ``report.html`` and
+``figures/``, Chinese ``report.zh.html`` and ``figures/zh/``), so that both
+can sit side by side.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from .findings import FINDING_METRICS, variant_findings
 from .headline import HEADLINE, mean_ci
 from .results import Results, load_results
 from .style import cjk_font_face, palette, save
-from .text import Text
+from .text import LANGS, Text
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 # (metric, the note on it under the headline table, said when the folder measured it)
@@ -58,35 +61,48 @@ figure{margin:1.5em 0}figure img{max-width:100%}figcaption{color:#555;font-size:
 """
 
 
+def report_path(folder: Path, lang: str = "en") -> Path:
+    """Where the report in ``lang`` goes: ``report.html`` in English, ``report.<lang>.html`` otherwise."""
+    return folder / ("report.html" if lang == "en" else f"report.{lang}.html")
+
+
+def figures_folder(folder: Path, lang: str = "en") -> Path:
+    """Where the figures in ``lang`` go: ``figures/`` in English, ``figures/<lang>/`` otherwise."""
+    return folder / "figures" if lang == "en" else folder / "figures" / lang
+
+
 def figure_set(results: Results) -> list[tuple[str, Callable[..., Figure]]]:
     """The figures this folder has the data for."""
     return [(name, plot) for name, plot, applies in FIGURES if applies(results)]
 
 
 def write_figures(results: Results, lang: str = "en") -> list[tuple[str, Path]]:
-    """Draw every figure the folder supports into ``figures/`` as PNG and SVG; (name, PNG path) pairs."""
+    """Draw every figure the folder supports into its language's figures folder as PNG and SVG; (name, PNG
+    path) pairs."""
     written = []
     for name, plot in figure_set(results):
-        png, _svg = save(plot(results, lang=lang), results.folder / "figures", name)
+        png, _svg = save(plot(results, lang=lang), figures_folder(results.folder, lang), name)
         written.append((name, png))
     return written
 
 
 def remove_report(folder: Path) -> None:
-    """Delete the report and the figures gridgov draws in a results folder (the report's and Welch's plots),
-    and ``figures/`` if that empties it: they describe results a new run replaces. Anything else a user keeps
-    there stays."""
-    (folder / "report.html").unlink(missing_ok=True)
-    figures_folder = folder / "figures"
+    """Delete the reports and the figures gridgov draws in a results folder, in every language (the report's
+    and Welch's plots), and their folders if that empties them: they describe results a new run replaces.
+    Anything else a user keeps there stays."""
     names = [f"{name}.{suffix}" for name, _plot, _applies in FIGURES for suffix in ("png", "svg")]
-    for path in [figures_folder / name for name in names] + list(figures_folder.glob("warmup-*.png")):
-        path.unlink(missing_ok=True)
-    if figures_folder.is_dir() and not any(figures_folder.iterdir()):
-        figures_folder.rmdir()
+    for lang in reversed(LANGS):   # figures/zh/ before figures/, which holds it
+        report_path(folder, lang).unlink(missing_ok=True)
+        drawn = figures_folder(folder, lang)
+        for path in [drawn / name for name in names] + list(drawn.glob("warmup-*.png")):
+            path.unlink(missing_ok=True)
+        if drawn.is_dir() and not any(drawn.iterdir()):
+            drawn.rmdir()
 
 
 def write_report(folder: Path, lang: str = "en") -> Path:
-    """Rebuild the figures and ``report.html`` of a results folder in ``lang``; return the report's path."""
+    """Rebuild the figures and the report of a results folder in ``lang`` (leaving the other language's alone);
+    return the report's path."""
     results = load_results(folder)
     text = Text(lang)
     pictures = write_figures(results, lang)
@@ -103,7 +119,8 @@ def write_report(folder: Path, lang: str = "en") -> Path:
     for name, png in pictures:
         data = base64.b64encode(png.read_bytes()).decode("ascii")
         body.append(f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
-                    f"<figcaption>{_e(text.caption(name, variant=variant))} {_e(text('figure_files', name=name))}"
+                    f"<figcaption>{_e(text.caption(name, variant=text.variant(variant)))} "
+                    f"{_e(text('figure_files', name=png.relative_to(results.folder).with_suffix('').as_posix()))}"
                     "</figcaption></figure>")
     body += [f"<h2>{_e(text('provenance'))}</h2>", provenance_html(results, text)]
     title = _e(text("report_title", scenario=results.scenario.name))
@@ -112,7 +129,7 @@ def write_report(folder: Path, lang: str = "en") -> Path:
     page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n" + "\n".join(body)
             + "\n</body>\n</html>\n")
-    path = results.folder / "report.html"
+    path = report_path(results.folder, lang)
     atomic_write(path, page.encode("utf-8"))   # a report is there whole, or the old one is
     return path
 
@@ -133,7 +150,7 @@ def headline_table(results: Results, text: Text) -> str:
         cells = "".join(f"<td>{_e(values.get(variant, {}).get(key, ''))}</td>" for key in results.swept)
         cells += "".join(f"<td>{_e(mean_ci(results.stats(variant, m), m, text))}</td>" for m in metrics)
         rows.append(f'<tr><td class="name"><span class="swatch" style="background:{colours[variant]}"></span>'
-                    f"{_e(variant)}</td>{cells}</tr>")
+                    f"{_e(text.variant(variant))}</td>{cells}</tr>")
     names = "".join(f"<th>{_e(text.metric(m))}</th>" for m in metrics)
     return (f'<table><tr><th class="name">{_e(text("variant"))}</th>{head}{names}</tr>\n' + "\n".join(rows)
             + "</table>")
@@ -156,8 +173,9 @@ def findings_html(results: Results, text: Text) -> str:
     parts = [f'<p class="note">{_e(text("findings_note"))}</p>']
     for variant, differences in ((v, results.differences()[v]) for v in results.variants
                                  if v in results.differences()):
-        parts.append(f'<h3><span class="swatch" style="background:{colours[variant]}"></span>{_e(variant)}</h3><ul>')
-        for item in variant_findings(variant, differences, text, base, report_limits(results, variant, text)):
+        parts.append(f'<h3><span class="swatch" style="background:{colours[variant]}"></span>'
+                     f'{_e(text.variant(variant))}</h3><ul>')
+        for item in variant_findings(text.variant(variant), differences, text, base, report_limits(results, variant, text)):
             kind = item.tone if item.tone in ("better", "worse", "uncertain") else "unclear"
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
         parts.append("</ul>")
@@ -179,7 +197,7 @@ def changes_html(results: Results, text: Text) -> str:
         changes = results.changes(variant)
         words = [text("change", name=text.parameter(path), base=text.value(c["base"]), value=text.value(c["variant"]))
                  for path, c in changes.items()] or [text("no_change")]
-        rows.append(f'<tr><td class="name">{_e(variant)}</td><td class="name">{"<br>".join(map(_e, words))}</td></tr>')
+        rows.append(f'<tr><td class="name">{_e(text.variant(variant))}</td><td class="name">{"<br>".join(map(_e, words))}</td></tr>')
     return (f'<table><tr><th class="name">{_e(text("variant"))}</th><th class="name">{_e(text("changes_column"))}'
             f'</th></tr>{"".join(rows)}</table>')
 

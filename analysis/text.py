@@ -246,7 +246,7 @@ STRINGS = {
     "prov_files": ("reproduce", "复现"),
     "reproduce": ("scenario.resolved.yaml and manifest.csv in the results folder rerun every replication bit for bit",
                   "结果文件夹中的 scenario.resolved.yaml 与 manifest.csv 可逐位复现每次运行"),
-    "figure_files": ("(figures/{name}.png and .svg in the results folder)", "（结果文件夹中的 figures/{name}.png 与 .svg）"),
+    "figure_files": ("({name}.png and .svg in the results folder)", "（结果文件夹中的 {name}.png 与 .svg）"),
 }
 
 FIGURE_CAPTIONS = {
@@ -308,6 +308,9 @@ CATEGORIES = {"property_management": ("property management", "物业管理"),
 WHISTLES = {"enforcement": ("enforcement", "综合执法"), "emergency": ("emergency", "应急处置"),
             "key_work": ("key-work", "重点工作")}
 
+# the arms gridgov names itself, as each language names them (a scenario's own variants keep the names it gives)
+ARMS = (("base", "基准"), ("your policy", "你的方案"))
+
 DURATION_WORDS = {"min": ("minutes", "分钟"), "h": ("hours", "小时"), "d": ("days", "天")}
 
 DURATION_UNITS = {"min": ("min", "分钟"), "h": ("h", "小时"), "d": ("d", "天")}
@@ -348,6 +351,11 @@ class Text:
         """How it ran (``2 workers``, a cluster address) in this language."""
         match = re.fullmatch(r"(\d+) workers?", engine)
         return self("workers", n=match[1]) if match else engine
+
+    def variant(self, name: str) -> str:
+        """An arm's name in this language if gridgov named it (``base``, the workshop's ``your policy``), so that
+        a Chinese report of an English run reads 基准 and 你的方案; a scenario's own names stay."""
+        return next((pair[self.index] for pair in ARMS if name in pair), name)
 
     def parameter(self, path: str) -> str:
         return PARAMETERS[path][self.index] if path in PARAMETERS else path

@@ -209,7 +209,7 @@ def test_report_rebuilds_from_the_folder_without_running(folder, tmp_path):
 
 
 def test_chinese_report_has_chinese_headings_and_findings(chinese):
-    page = (chinese / "report.html").read_text(encoding="utf-8")
+    page = (chinese / "report.zh.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
     for heading in ("主要指标", "主要发现", "参数变化", "图表", "运行与复现信息"):
         assert heading in page
@@ -221,6 +221,43 @@ def test_chinese_report_has_chinese_headings_and_findings(chinese):
     font = TTFont(io.BytesIO(base64.b64decode(embedded[1])))
     shown = set(re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
     assert {c for c in shown if CJK.match(c)} <= {chr(code) for code in font.getBestCmap()}
+
+
+def test_both_languages_sit_side_by_side(folder, chinese):
+    """``report --lang zh`` writes report.zh.html and figures/zh/ beside the English ones instead of over them, and
+    the English report rebuilt afterwards leaves the Chinese in place."""
+    english = (folder / "report.html").read_bytes()
+    assert (chinese / "report.html").read_bytes() == english
+    for figure in (folder / "figures").glob("*.png"):
+        assert (chinese / "figures" / figure.name).read_bytes() == figure.read_bytes(), figure.name
+    zh = sorted(p.name for p in (chinese / "figures" / "zh").iterdir())
+    assert len(zh) == 14 and zh == sorted(p.name for p in (folder / "figures").iterdir() if p.is_file())
+    page = (chinese / "report.zh.html").read_text(encoding="utf-8")
+    assert "figures/zh/rates.png" in page
+    assert _run("report", str(chinese)).returncode == 0
+    assert (chinese / "report.html").read_bytes() == english and (chinese / "report.zh.html").read_text(
+        encoding="utf-8") == page
+
+
+def test_arms_gridgov_names_are_named_in_the_reports_language(chinese):
+    """The base (and the workshop's "your policy") read 基准 (你的方案) in a Chinese report and its figures; a
+    scenario's own variant names stay as written."""
+    page = (chinese / "report.zh.html").read_text(encoding="utf-8")
+    assert "</span>基准</td>" in page and "</span>base</td>" not in page and "</span>grid-300</td>" in page
+    results = load_results(chinese)
+    labels = {t.get_text() for t in report.figures.rates_figure(results, lang="zh").axes[0].get_yticklabels()}
+    assert labels == {"基准", "grid-300", "whistle-2h"}
+    assert text.Text("zh").variant("your policy") == "你的方案" and text.Text("en").variant("你的方案") == "your policy"
+
+
+def test_a_new_run_removes_the_reports_of_both_languages(chinese, tmp_path):
+    """The reports and figures describe results a new run replaces: both languages' go, a user's own file stays."""
+    copy = tmp_path / "copy"
+    shutil.copytree(chinese, copy)
+    (copy / "figures" / "mine.txt").write_text("kept")
+    report.remove_report(copy)
+    assert not (copy / "report.html").exists() and not (copy / "report.zh.html").exists()
+    assert [p.name for p in (copy / "figures").iterdir()] == ["mine.txt"]
 
 
 def test_chinese_figures_use_the_cjk_font_and_miss_no_glyph(chinese):
