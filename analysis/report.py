@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from sim.experiment.store import atomic_write
 
-from . import figures
+from . import figures, sweep_view
 from .findings import FINDING_METRICS, variant_findings
 from .headline import HEADLINE, mean_ci
 from .results import Results, load_results
@@ -36,16 +36,20 @@ CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 # (metric, the note on it under the headline table, said when the folder measured it)
 NOTES = (("unheard_rate", "unheard_note"), ("true_resolution_rate", "true_resolution_note"))
 # (file name, figure function, whether the folder has what it needs), in the order the report shows them
+# (a sweep's points are many: it is shown against its parameters, not point by point in colours)
 FIGURES: list[tuple[str, Callable[..., Figure], Callable[[Results], bool]]] = [
-    ("rates", figures.rates_figure, lambda r: True),
+    ("rates", figures.rates_figure, lambda r: not r.swept),
     ("differences", figures.differences_figure, lambda r: r.is_comparison),
-    ("durations", figures.durations_figure, lambda r: not r.distributions.empty),
-    ("timeseries", figures.timeseries_figure, lambda r: not r.timeseries.empty),
-    ("funnel", figures.funnel_figure, lambda r: True),
-    ("whistle", figures.whistle_figure, lambda r: not r.departments.empty and r.departments["reports"].sum() > 0),
+    ("response", sweep_view.response_figure, lambda r: bool(r.swept)),
+    ("sensitivity", sweep_view.sensitivity_figure, lambda r: bool(sweep_view.indices(r))),
+    ("durations", figures.durations_figure, lambda r: not r.swept and not r.distributions.empty),
+    ("timeseries", figures.timeseries_figure, lambda r: not r.swept and not r.timeseries.empty),
+    ("funnel", figures.funnel_figure, lambda r: not r.swept),
+    ("whistle", figures.whistle_figure,
+     lambda r: not r.swept and not r.departments.empty and r.departments["reports"].sum() > 0),
     # (a street alone is first every month: nothing to rank)
-    ("ranks", figures.rank_heatmap, lambda r: not r.streets.empty and r.streets["street"].nunique() > 1),
-    ("grid-map", figures.grid_map, lambda r: not r.grids.empty),
+    ("ranks", figures.rank_heatmap, lambda r: not r.swept and not r.streets.empty and r.streets["street"].nunique() > 1),
+    ("grid-map", figures.grid_map, lambda r: not r.swept and not r.grids.empty),
     ("agents", figures.agents_figure, lambda r: figures.AGENTS in r.swept),
 ]
 CSS = """
@@ -55,7 +59,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h3{font-size:1.05em;margin:1em 0 .2em}ul{m
 table{border-collapse:collapse;font-size:.86em;margin:.5em 0}th,td{border:1px solid #ccc;padding:.3em .5em;
 text-align:right;vertical-align:top}th{background:#f3f3f3}td.name,th.name{text-align:left;white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.4em}
-li.better{color:#1a7f37}li.worse{color:#b42318}li.unclear{color:#666}li.uncertain{color:#9a6700}
+li.better{color:#1a7f37}li.worse{color:#b42318}li.unclear{color:#666}li.uncertain{color:#9a6700}li.clear{color:#1f4e79}
 figure{margin:1.5em 0}figure img{max-width:100%}figcaption{color:#555;font-size:.92em}
 .lead{font-size:1.05em;color:#333}.note{color:#666;font-size:.9em}
 """
@@ -110,7 +114,8 @@ def write_report(folder: Path, lang: str = "en") -> Path:
         f"<h1>{_e(text('report_title', scenario=results.summary.get('scenario', results.scenario.name)))}</h1>",
         f'<p class="lead">{_e(_lead(results, text))}</p>',
         f"<h2>{_e(text('headline'))}</h2>", headline_table(results, text), rates_note(results, text),
-        f"<h2>{_e(text('findings'))}</h2>", findings_html(results, text),
+        f"<h2>{_e(text('sensitivity' if results.swept else 'findings'))}</h2>",
+        sensitivity_html(results, text) if results.swept else findings_html(results, text),
     ]
     if results.is_comparison:
         body += [f"<h2>{_e(text('changes'))}</h2>", changes_html(results, text)]
@@ -140,19 +145,24 @@ def _font_face(html_text: str) -> str:
 
 
 def headline_table(results: Results, text: Text) -> str:
-    """Variants as rows, the headline metrics as columns: mean (95% CI)."""
+    """Variants as rows, the headline metrics as columns: mean (95% CI).
+    A sweep's points are numbered from 1 and given by their parameter values, with units, instead of colours."""
     metrics = results.present(HEADLINE)
     colours = palette(results.variants)
-    values = _swept_values(results, text)
+    first = results.replications.drop_duplicates("variant").set_index("variant")
     head = "".join(f"<th>{_e(text.parameter(key))}</th>" for key in results.swept)
+    names = sweep_view.point_names(results, text) if results.swept else {}
     rows = []
     for variant in results.variants:
-        cells = "".join(f"<td>{_e(values.get(variant, {}).get(key, ''))}</td>" for key in results.swept)
+        cells = "".join(f"<td>{_e(sweep_view.value_words(results, key, first.loc[variant, key], text))}</td>"
+                        for key in results.swept)
         cells += "".join(f"<td>{_e(mean_ci(results.stats(variant, m), m, text))}</td>" for m in metrics)
-        rows.append(f'<tr><td class="name"><span class="swatch" style="background:{colours[variant]}"></span>'
-                    f"{_e(text.variant(variant))}</td>{cells}</tr>")
+        name = (_e(names[variant]) if results.swept else
+                f'<span class="swatch" style="background:{colours[variant]}"></span>{_e(text.variant(variant))}')
+        rows.append(f'<tr><td class="name">{name}</td>{cells}</tr>')
     names = "".join(f"<th>{_e(text.metric(m))}</th>" for m in metrics)
-    return (f'<table><tr><th class="name">{_e(text("variant"))}</th>{head}{names}</tr>\n' + "\n".join(rows)
+    column = text("point_column" if results.swept else "variant")
+    return (f'<table><tr><th class="name">{_e(column)}</th>{head}{names}</tr>\n' + "\n".join(rows)
             + "</table>")
 
 
@@ -167,7 +177,7 @@ def rates_note(results: Results, text: Text) -> str:
 def findings_html(results: Results, text: Text) -> str:
     """Per variant, a heading in its colour and its findings against the base (``analysis.findings``)."""
     if not results.is_comparison:
-        return f"<p>{_e(text('no_findings_sweep' if results.swept else 'no_findings'))}</p>"
+        return f"<p>{_e(text('no_findings'))}</p>"
     colours = palette(results.variants)
     base = {m: results.stats(results.variants[0], m)["mean"] for m in results.present(FINDING_METRICS)}
     parts = [f'<p class="note">{_e(text("findings_note"))}</p>']
@@ -180,6 +190,18 @@ def findings_html(results: Results, text: Text) -> str:
             parts.append(f'<li class="{kind}">{_e(item.sentence)}</li>')
         parts.append("</ul>")
     return "\n".join(parts)
+
+
+def sensitivity_html(results: Results, text: Text) -> str:
+    """A sweep's sensitivity in words, a line per metric (``sweep_view.sensitivity_sentences``); a factorial or
+    an unfinished sweep says why it has none."""
+    said = sweep_view.sensitivity_sentences(results, text)
+    if not said:
+        why = "sensitivity_factorial" if results.summary.get("design") == "factorial" else "sensitivity_unfinished"
+        return f"<p>{_e(text(why))}</p>"
+    items = "".join(f'<li class="{tone}">{_e(sentence)}</li>'
+                    for tone, sentence in said)
+    return f'<p class="note">{_e(text("sensitivity_note"))}</p><ul>{items}</ul>'
 
 
 def report_limits(results: Results, variant: str, text: Text) -> Optional[tuple[str, str]]:
@@ -233,21 +255,6 @@ def _lead(results: Results, text: Text) -> str:
                 replications=results.summary.get("replications", ""),
                 horizon=text.duration(scenario.horizon), warmup=warmup,
                 keys=text.join([text.parameter(key) for key in results.swept]))
-
-
-def _swept_values(results: Results, text: Text) -> dict[str, dict]:
-    """A sweep point's parameter values, from its rows of replications.csv."""
-    if not results.swept:
-        return {}
-    first = results.replications.drop_duplicates("variant").set_index("variant")
-    return {variant: {key: _value(row[key], text) for key in results.swept} for variant, row in first.iterrows()}
-
-
-def _value(value, text: Text) -> str:
-    """A sweep point's parameter value: none for an empty one, numbers to four significant digits."""
-    if pd.isna(value):
-        return text.value(None)
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _manifest_codes(folder: Path) -> list[str]:

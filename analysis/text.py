@@ -222,9 +222,40 @@ STRINGS = {
                       "各方案与基准方案逐次配对比较。95%置信区间包含零的差异记为未见明显差异；小于0.1个百分点、"
                       "0.1小时或0.1分钟的差异视为可以忽略。比较项目较多时，约每二十个区间中会有一个因偶然而偏离真实差异。"),
     "no_findings": ("One scenario only: nothing to compare.", "仅有一个情景，无可比较的方案。"),
-    "no_findings_sweep": ("A sweep compares points through its table and figures; `compare` gives paired findings "
-                          "against a base.",
-                          "参数扫描的各点见上表与下图；如需与基准方案配对比较的结论，请使用 compare。"),
+    "point": ("point {n}", "点{n}"),
+    "point_column": ("point of the sweep", "扫描点"),
+    "sensitivity": ("Sensitivity: what each metric responds to", "敏感性：各指标对哪些参数敏感"),
+    "sensitivity_note": ("Every point ran on the same random numbers. A metric responds clearly to a parameter when "
+                         "the 95% interval of its sensitivity index stays off zero; with few points the intervals are "
+                         "wide, and a response can be real yet unclear. The figures show each point.",
+                         "各点使用相同的随机数。敏感性指数的95%置信区间不含零时，认为该指标对该参数有明显响应；"
+                         "取值点较少时区间较宽，真实存在的响应也可能不明显。各点的结果见下图。"),
+    "sensitivity_factorial": ("A full factorial has no sensitivity indices: read each metric at each point in the "
+                              "table above and the response figure below (a sampled design, --range with --design "
+                              "lhs, sobol or morris, adds the indices).",
+                              "全因子设计不计算敏感性指数：各点的指标见上表和下方的响应图"
+                              "（抽样设计，即 --range 配合 --design lhs、sobol 或 morris，会给出敏感性指数）。"),
+    "sensitivity_unfinished": ("The sensitivity indices are computed once every point has the same replications; "
+                               "run the same command again to finish the sweep.",
+                               "所有点的重复运行次数相同后才计算敏感性指数；再次运行同一命令即可完成扫描。"),
+    "sensitivity_none": ("{metric}: no clear response to {keys} within the ranges swept.",
+                         "{metric}：在扫描范围内对{keys}均无明显响应。"),
+    "sensitivity_clear": ("{metric} responds clearly to {parts}.", "{metric}对以下参数有明显响应：{parts}。"),
+    "sensitivity_lhs": ("{name} (rises with it: Spearman ρ = {value}, 95% CI {low} to {high})",
+                        "{name}（随之上升：斯皮尔曼ρ = {value}，95%置信区间 {low} 至 {high}）"),
+    "sensitivity_lhs_down": ("{name} (falls as it rises: Spearman ρ = {value}, 95% CI {low} to {high})",
+                             "{name}（随之下降：斯皮尔曼ρ = {value}，95%置信区间 {low} 至 {high}）"),
+    "sensitivity_sobol": ("{name} (total Sobol index ST = {value}, 95% CI {low} to {high})",
+                          "{name}（Sobol总效应指数ST = {value}，95%置信区间 {low} 至 {high}）"),
+    "sensitivity_morris": ("{name} (Morris μ* = {value}, 95% CI {low} to {high})",
+                           "{name}（Morris μ* = {value}，95%置信区间 {low} 至 {high}）"),
+    "sensitivity_title": ("Sensitivity of each metric to each parameter: {index} and 95% interval",
+                          "各指标对各参数的敏感性：{index}及95%置信区间"),
+    "index_lhs": ("Spearman rank correlation", "斯皮尔曼秩相关系数"),
+    "index_sobol": ("total Sobol index ST", "Sobol总效应指数ST"),
+    "index_morris": ("Morris μ*", "Morris μ*"),
+    "response_title": ("Each metric at each point of the sweep (mean and 95% CI over replications)",
+                       "扫描各点的指标（重复实验均值及95%置信区间）"),
     "changes_unknown": ("This results folder does not record the parameters of its variants.",
                         "该结果文件夹未记录各方案的参数。"),
     "changes": ("What each variant changes from the base", "各方案相对基准方案的参数变化"),
@@ -277,6 +308,12 @@ FIGURE_CAPTIONS = {
                  "{variant}的每个网格为一格，按社区和街道排列。模型中每户的诉求率处处相同，网格间的差异主要来自偶然。"),
     "whistle": ("When departments report after a whistle, against the limit, and who reports on time.",
                 "吹哨后各部门的报到时间与时限，以及各部门的按时率。"),
+    "response": ("Each metric at every point of the sweep against each parameter varied, with its 95% interval over "
+                 "replications; a point's other parameters differ too, so read the trend, not one point.",
+                 "扫描各点的指标随各参数的变化及其95%置信区间；各点的其他参数也不同，应看整体趋势而非单个点。"),
+    "sensitivity": ("The sensitivity indices: blue bars have an interval off zero (a clear response), grey ones do "
+                    "not.",
+                    "敏感性指数：蓝色条的置信区间不含零（明显响应），灰色条则不然。"),
     "agents": ("Hotline abandonment and mean wait as the number of agents changes.",
                "热线放弃率和平均等待随坐席数的变化。"),
 }

@@ -15,7 +15,7 @@ from analysis.results import load_results
 from sim.scenario.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = [plot for name, plot, _ in report.FIGURES if name != "agents"]
+FIGURES = [plot for name, plot, _ in report.FIGURES if name not in ("agents", "response", "sensitivity")]  # a sweep's
 
 
 def _run(*args: str) -> None:
@@ -87,6 +87,17 @@ def test_agents_figure_draws_abandonment_and_wait_against_agents(agents_sweep):
     assert list(x) == [1, 2, 3]
     assert y[0] > y[-1]   # more agents, fewer calls abandoned
     assert "agents" in abandon.get_xlabel() and "%" in abandon.get_ylabel() and "minutes" in wait.get_ylabel()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_sweeps_response_figure_puts_each_parameter_on_its_axis(agents_sweep, comparison, lang):
+    fig = report.sweep_view.response_figure(agents_sweep, lang=lang)
+    assert _pixels(fig).std() > 5 and len(fig.axes) == len(report.sweep_view.RESPONSE_METRICS)
+    assert fig.axes[-1].get_xlabel() == ("hotline agents" if lang == "en" else "热线坐席数")
+    with pytest.raises(ValueError, match="is not a sweep"):
+        report.sweep_view.response_figure(comparison)
+    with pytest.raises(ValueError, match="has no sensitivity indices"):
+        report.sweep_view.sensitivity_figure(agents_sweep)
 
 
 def test_agents_figure_needs_an_agents_sweep(comparison):

@@ -461,3 +461,50 @@ def test_compared_files_need_names_of_their_own(tmp_path, name):
                 "--out", str(tmp_path / "out"), "--quiet")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"is named '{name}'" in done.stderr and "its own name" in done.stderr
+
+
+# --- a sweep's report ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def lhs_sweep(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lhs")
+    done = _run("sweep", "scenarios/teaching_street.yaml", "--set", "horizon=20d", "--range",
+                "grid.households=300:500", "--range", "whistle.report_timeout=30min:4h", "--design", "lhs",
+                "--points", "12", "-r", "2", "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert _run("report", str(out)).returncode == 0
+    return out
+
+
+def test_a_sweeps_report_shows_the_sensitivity_and_the_response(lhs_sweep):
+    """The sensitivity indices as a bar chart and in words, each metric against each parameter, points named
+    from 1 by their values with units; not the per-variant figures whose colours repeat, and no empty findings."""
+    page = (lhs_sweep / "report.html").read_text(encoding="utf-8")
+    assert _figures(page) == ["response", "sensitivity"]
+    assert "Findings" not in page and "Sensitivity: what each metric responds to" in page
+    assert "p000" not in page and '<td class="name">point 1</td>' in page and "point 12" in page
+    assert re.search(r"<td>\d+(\.\d+)?h</td>", page)   # the report limit with its unit
+    # the whistle's limit drives reports on time, and says so with its interval
+    assert re.search(r"Whistle reports on time responds clearly to whistle report limit \(rises with it: "
+                     r"Spearman ρ = 0\.9\d, 95% CI 0\.\d\d to 1\.00\)", page)
+    results = load_results(lhs_sweep)
+    fig = report.sweep_view.sensitivity_figure(results)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()][:3] == [
+        "Satisfaction rate", "Resolution rate", "Response rate"]
+    response = report.sweep_view.response_figure(results)
+    assert {ax.get_xlabel() for ax in response.axes} >= {"households per grid", "whistle report limit (h)"}
+
+
+def test_a_factorial_sweep_says_why_it_has_no_indices(tmp_path):
+    done = _run("sweep", "scenarios/teaching_street.yaml", "--set", "horizon=5d", "--vary", "grid.households=300,500",
+                "--vary", "whistle.report_timeout=30min,2h", "-r", "2", "--out", str(tmp_path), "--quiet")
+    assert done.returncode == 0, done.stderr
+    page = report.write_report(tmp_path).read_text(encoding="utf-8")
+    assert "A full factorial has no sensitivity indices" in page and _figures(page) == ["response"]
+    assert "<td>30min</td>" in page and "<td>2h</td>" in page and "point 4" in page
+
+
+def test_spearman_interval_is_fishers():
+    index = report.sweep_view._fisher(0.5, 20)
+    assert index == pytest.approx((0.0598, 0.7775), abs=5e-4)
+    assert report.sweep_view._fisher(0.5, 3) == (None, None)
