@@ -299,8 +299,7 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
     signal.signal(signal.SIGTERM, terminate)
     engine = DaskEngine(args.cluster) if args.cluster else LocalEngine(args.workers)  # may say no first
     try:
-        folder = ResultsFolder(out, args.fresh)
-        remove_report(out)  # the report and figures of the results this run replaces
+        folder = ResultsFolder(out, args.fresh, records)
         progress = Progress(False if args.quiet else None)
         say = (lambda line: None) if args.quiet else progress.write
         say(f"gridgov {__version__}: {what}, seed {plan.base.seed}, {engine.describe()}")
@@ -309,6 +308,8 @@ def experiment_run(args: argparse.Namespace, plan, out: Path, what: str, records
         outcome = execute(plan, args.replications, folder, engine, records, precision, progress)
     finally:
         engine.close()
+    if outcome.finished:
+        remove_report(out)  # the report and figures of the results this run replaced
     if outcome.reused:
         say(f"  {outcome.reused} replication(s) were already in {out} and were reused")
     if outcome.stopped:

@@ -108,6 +108,10 @@ def load_results(folder: Path) -> Results:
     if not folder.is_dir():
         raise ScenarioError("does not exist; give a results folder written by run, compare or sweep", folder, "DIR")
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
+    if not missing and not (folder / "provenance.json").is_file():
+        raise ScenarioError("is incomplete: gridgov stopped while writing it (it has no provenance.json, written "
+                            "last); run the command that wrote it again, which resumes from the replications saved "
+                            "in it", folder, "DIR")
     if missing:
         raise ScenarioError(
             f"is not a results folder written by run, compare or sweep (missing {', '.join(missing)})",

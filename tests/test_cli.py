@@ -268,7 +268,7 @@ def test_reused_out_folder_holds_only_the_new_run(tmp_path):
     out = tmp_path / "again"
     first = gridgov("run", TEACHING, "--set", "horizon=2d", "-r", "2", "--records", "--out", out, "--quiet")
     assert first.returncode == 0, first.stderr
-    second = gridgov("run", TEACHING, "--set", "horizon=2d", "-r", "1", "--out", out, "--quiet")
+    second = gridgov("run", TEACHING, "--set", "horizon=2d", "-r", "1", "--fresh", "--out", out, "--quiet")
     assert second.returncode == 0, second.stderr
-    assert not (out / "issues.parquet").exists()
+    assert not (out / "issues.parquet").exists()   # started over: the records of the first run do not stay
     assert json.loads((out / "summary.json").read_text())["replications"] == 1

@@ -5,6 +5,7 @@ The columns and their types are the recorder's (``sim.observe.recorder.RECORDS``
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -32,9 +33,16 @@ class ParquetSink:
 
 
 def merge_parquet(parts: list[Path], target: Path) -> None:
-    """Concatenate per-replication record files, one row group at a time."""
-    with pq.ParquetWriter(str(target), RECORD_SCHEMA) as writer:
-        for part in parts:
-            reader = pq.ParquetFile(str(part))
-            for group in range(reader.num_row_groups):
-                writer.write_table(reader.read_row_group(group))
+    """Concatenate per-replication record files, one row group at a time, into a temporary file renamed to
+    ``target`` once whole (a crash or a full disk leaves the old file or none, never half of one)."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with pq.ParquetWriter(str(temporary), RECORD_SCHEMA) as writer:
+            for part in parts:
+                reader = pq.ParquetFile(str(part))
+                for group in range(reader.num_row_groups):
+                    writer.write_table(reader.read_row_group(group))
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

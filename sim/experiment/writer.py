@@ -22,6 +22,7 @@ from sim.observe.tables import TABLES
 from sim.scenario.schema import Scenario
 
 from .replication import Result
+from .store import atomic_write
 
 def resolved_yaml(scenario: Scenario, version: str) -> str:
     """The scenario after defaults, ``extends:`` and ``--set``: load it to reproduce the run."""
@@ -43,13 +44,14 @@ def _clean(value: Any) -> Any:
 
 
 def write_json(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-                    encoding="utf-8")
+    """JSON, written whole or not at all (``atomic_write``)."""
+    atomic_write(path, (json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode())
 
 
 def write_table(path: Path, frame: pd.DataFrame) -> None:
-    """CSV with full float precision and a fixed line ending, so equal results give equal bytes."""
-    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.17g")
+    """CSV with full float precision and a fixed line ending, so equal results give equal bytes; written whole
+    or not at all, so that a crash or a full disk never leaves a table cut mid-row."""
+    atomic_write(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.17g").encode())
 
 
 def provenance(version: str, wall_seconds: float, engine: str, replications: int, events: int,
