@@ -204,12 +204,16 @@ def grid_map(results: Results, variant: Optional[str] = None, lang: str = "en") 
     size = (FIGSIZE[0], min(14.0, 1.8 + 2 * 8.2 * down / across)) if wide else FIGSIZE
     fig, axes = new_figure(2 if wide else 1, 1 if wide else 2, text("map_title", variant=text.variant(variant)), size)
     days = text.duration(results.scenario.horizon - results.scenario.warmup)
-    for ax, column, label, cmap, formatter in (
-            (axes[0], "per_100", text("per_100", days=days), "YlOrRd", None),
-            (axes[1], "found", text("found_share"), "YlGnBu", PercentFormatter(1.0, decimals=0))):
+    # fixed, meaningful colour ranges, so that chance does not look like hotspots: demand from half to one and a
+    # half times the average grid's (pale near the average), the share found from 0 to 100%
+    average = per_grid["per_100"].mean()
+    for ax, column, label, cmap, limits, formatter in (
+            (axes[0], "per_100", text("per_100", days=days), "RdBu_r", (0.5 * average, 1.5 * average), None),
+            (axes[1], "found", text("found_share"), "YlGnBu", (0.0, 1.0), PercentFormatter(1.0, decimals=0))):
         squares = PatchCollection([Rectangle(xy, 0.9, 0.9) for xy in cells], linewidth=0,
                                   cmap=colormaps[cmap].with_extremes(bad="0.85"))   # grey: nothing to show
         squares.set_array(per_grid[column].to_numpy(dtype=float))
+        squares.set_clim(*limits)
         ax.add_collection(squares)
         _street_labels(ax, per_grid, cells, results, text)
         ax.set(xlim=(-1, cells[:, 0].max() + 2), ylim=(cells[:, 1].min() - 1, 2.5), aspect="equal",

@@ -196,7 +196,7 @@ class Narrator:
         row, t = self.rows.loc[rid], self.text
         where = self("grid", grid=int(row["grid"]) + 1, community=int(row["community"]) + 1)
         what = t.category(row["category"]) if isinstance(row["category"], str) and row["category"] else ""
-        title = self("story", id=rid, path=PATH_NAMES[kind][self.index], about=self("about", what=what) if what else "",
+        title = self("story", id=rid + 1, path=PATH_NAMES[kind][self.index], about=self("about", what=what) if what else "",
                      where=where, street=t.street(self.streets[int(row["street"])]))
         story = Story(rid, kind, title)
         state: dict = {}   # what a later step needs of an earlier one (the forces a whistle summoned)

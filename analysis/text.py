@@ -304,8 +304,12 @@ FIGURE_CAPTIONS = {
               "{variant}中各街道的月度排名，取各次运行的平均（绿色表示排名靠前）。单月名次需谨慎解读：政策不变时，"
               "逐月的名次变动很大程度上来自偶然。"),
     "grid-map": ("Every grid of {variant} as a square, grouped by community and street. Demand per household is the "
-                 "same everywhere in the model, so the spread between grids is mostly chance.",
-                 "{variant}的每个网格为一格，按社区和街道排列。模型中每户的诉求率处处相同，网格间的差异主要来自偶然。"),
+                 "same everywhere in the model, so the spread between grids is mostly chance: the demand colours run "
+                 "from half to one and a half times the average grid's, pale near the average, and the share found "
+                 "from 0 to 100%, so that chance does not look like hotspots.",
+                 "{variant}的每个网格为一格，按社区和街道排列。模型中每户的诉求率处处相同，网格间的差异主要来自偶然："
+                 "诉求量的色标从平均网格的一半到一倍半，接近平均时颜色浅；主动发现占比的色标从0到100%，"
+                 "以免偶然差异看似热点。"),
     "whistle": ("When departments report after a whistle, against the limit, and who reports on time.",
                 "吹哨后各部门的报到时间与时限，以及各部门的按时率。"),
     "response": ("Each metric at every point of the sweep against each parameter varied, with its 95% interval over "

@@ -159,3 +159,15 @@ def test_save_writes_png_and_svg(comparison, tmp_path):
 def test_empty_folder_is_not_results(tmp_path):
     with pytest.raises(ScenarioError, match="not a results folder"):
         load_results(tmp_path)
+
+
+def test_the_grid_maps_colours_do_not_make_chance_look_like_hotspots(comparison):
+    """Demand is coloured from half to one and a half times the average grid's (chance stays pale), the share
+    found from 0 to 100%, whatever the spread in this run."""
+    fig = figures.grid_map(comparison)
+    demand, found = (ax.collections[0] for ax in fig.axes[:2])
+    grids = comparison.grids[comparison.grids["variant"] == "base"]
+    per_grid = grids.groupby(["street", "community", "grid"])[["households", "requests"]].mean()
+    average = (100 * per_grid["requests"] / per_grid["households"]).mean()
+    assert demand.get_clim() == pytest.approx((0.5 * average, 1.5 * average))
+    assert found.get_clim() == (0.0, 1.0)

@@ -23,7 +23,7 @@ STAMP = {"en": re.compile(r"^ *Day \d+ \d\d:\d\d  \S"), "zh": re.compile(r"^ *绗
 def test_a_whistle_told_step_by_step_with_the_hand_computed_timestamps():
     result, _rows = scripted([{"at": 10, "category": "b"}])
     story = Narrator(result, "en").tell("whistle", 0)
-    assert story.title == "Request 0 路 the street blows the whistle (B) 路 b 路 grid 1, community 1, street-1"
+    assert story.title == "Request 1 路 the street blows the whistle (B) 路 b 路 grid 1, community 1, street-1"
     assert story.lines == [
         " Day 1 01:10  A resident of grid 1, community 1 calls 12345 about b. (The problem appeared 60 minutes "
         "earlier.)",
