@@ -40,6 +40,7 @@ RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate"
 DIFFERENCES = ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate", "mean_resolve_h")
 AGENTS = "hotline.agents"
 STATIONED_COLOUR, ON_CALL_COLOUR = "#2b8cbe", "#e6550d"
+SHORT_PERCENT = FuncFormatter(lambda share, _position: f"{100 * share:.4g}%")
 
 
 @house_style
@@ -58,7 +59,7 @@ def rates_figure(results: Results, lang: str = "en") -> Figure:
         ax.set(title=_panel_title(metric, text, len(metrics)), yticks=y, ylim=(-0.6, len(y) - 0.4), xlabel=text("share_pct"))
         ax.set_yticklabels([text.variant(v) for v in results.variants] if ax is axes[0] else [])
         colour_ticks(ax.get_yticklabels(), colours)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+        ax.xaxis.set_major_formatter(SHORT_PERCENT)   # "98.4%", not "98.40%": five panels side by side
         ax.xaxis.set_major_locator(MaxNLocator(3))
         ax.grid(axis="x", alpha=0.3)
     return fig

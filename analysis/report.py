@@ -61,7 +61,7 @@ text-align:right;vertical-align:top}th{background:#f3f3f3}td.name,th.name{text-a
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.4em}
 li.better{color:#1a7f37}li.worse{color:#b42318}li.unclear{color:#666}li.uncertain{color:#9a6700}li.clear{color:#1f4e79}
 figure{margin:1.5em 0}figure img{max-width:100%}figcaption{color:#555;font-size:.92em}
-.lead{font-size:1.05em;color:#333}.note{color:#666;font-size:.9em}
+.wide{overflow-x:auto}.lead{font-size:1.05em;color:#333}.note{color:#666;font-size:.9em}
 """
 
 
@@ -145,25 +145,35 @@ def _font_face(html_text: str) -> str:
 
 
 def headline_table(results: Results, text: Text) -> str:
-    """Variants as rows, the headline metrics as columns: mean (95% CI).
-    A sweep's points are numbered from 1 and given by their parameter values, with units, instead of colours."""
+    """The headline metrics, mean (95% CI): a row per metric and a column per variant, so that the page keeps its
+    width however many metrics there are; a sweep's many points are rows instead (numbered from 1, given by their
+    parameter values with units), the table scrolling sideways within the page."""
     metrics = results.present(HEADLINE)
+    if results.swept:
+        return _points_table(results, metrics, text)
     colours = palette(results.variants)
+    head = "".join(f'<th><span class="swatch" style="background:{colours[v]}"></span>{_e(text.variant(v))}</th>'
+                   for v in results.variants)
+    rows = [f'<tr><td class="name">{_e(text.metric(m))}</td>'
+            + "".join(f"<td>{_e(mean_ci(results.stats(v, m), m, text))}</td>" for v in results.variants) + "</tr>"
+            for m in metrics]
+    return (f'<table><tr><th class="name">{_e(text("metric_column"))}</th>{head}</tr>\n' + "\n".join(rows)
+            + "</table>")
+
+
+def _points_table(results: Results, metrics: list[str], text: Text) -> str:
     first = results.replications.drop_duplicates("variant").set_index("variant")
+    names = sweep_view.point_names(results, text)
     head = "".join(f"<th>{_e(text.parameter(key))}</th>" for key in results.swept)
-    names = sweep_view.point_names(results, text) if results.swept else {}
+    head += "".join(f"<th>{_e(text.metric(m))}</th>" for m in metrics)
     rows = []
     for variant in results.variants:
         cells = "".join(f"<td>{_e(sweep_view.value_words(results, key, first.loc[variant, key], text))}</td>"
                         for key in results.swept)
         cells += "".join(f"<td>{_e(mean_ci(results.stats(variant, m), m, text))}</td>" for m in metrics)
-        name = (_e(names[variant]) if results.swept else
-                f'<span class="swatch" style="background:{colours[variant]}"></span>{_e(text.variant(variant))}')
-        rows.append(f'<tr><td class="name">{name}</td>{cells}</tr>')
-    names = "".join(f"<th>{_e(text.metric(m))}</th>" for m in metrics)
-    column = text("point_column" if results.swept else "variant")
-    return (f'<table><tr><th class="name">{_e(column)}</th>{head}{names}</tr>\n' + "\n".join(rows)
-            + "</table>")
+        rows.append(f'<tr><td class="name">{_e(names[variant])}</td>{cells}</tr>')
+    return (f'<div class="wide"><table><tr><th class="name">{_e(text("point_column"))}</th>{head}</tr>\n'
+            + "\n".join(rows) + "</table></div>")
 
 
 def rates_note(results: Results, text: Text) -> str:
@@ -251,7 +261,8 @@ def _lead(results: Results, text: Text) -> str:
     scenario = results.scenario
     warmup = text("lead_warmup", warmup=text.duration(scenario.warmup)) if scenario.warmup else ""
     kind = "lead" if results.is_comparison else "lead_sweep" if results.swept else "lead_run"
-    return text(kind, variants=len(results.variants), others=len(results.variants) - 1,
+    others = len(results.variants) - 1
+    return text(kind, variants=len(results.variants), others=text("one_variant" if others == 1 else "variants_n", n=others),
                 replications=results.summary.get("replications", ""),
                 horizon=text.duration(scenario.horizon), warmup=warmup,
                 keys=text.join([text.parameter(key) for key in results.swept]))

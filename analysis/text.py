@@ -186,10 +186,10 @@ STRINGS = {
     "no_change": ("no parameter differs from the base", "与基准方案参数相同"),
     # report
     "report_title": ("gridgov report: {scenario}", "gridgov 报告：{scenario}"),
-    "lead": ("The base and {others} variants, each run on the same random numbers as the base: the nth run of every "
+    "lead": ("The base and {others}, each run on the same random numbers as the base: the nth run of every "
              "variant meets the same residents raising the same problems, so the differences between variants are "
              "measured with less noise. {replications} runs of {horizon} each{warmup}.",
-             "基准方案与{others}个比较方案，均使用与基准方案相同的随机数：各方案的第n次运行面对相同的居民和问题，"
+             "基准方案与{others}，均使用与基准方案相同的随机数：各方案的第n次运行面对相同的居民和问题，"
              "因此方案间差异的估计受随机波动影响更小。每个方案重复运行{replications}次，每次模拟{horizon}{warmup}。"),
     "lead_run": ("One scenario, {replications} run(s) of {horizon} each{warmup}.",
                  "单一情景，运行{replications}次，每次模拟{horizon}{warmup}。"),
@@ -222,6 +222,9 @@ STRINGS = {
                       "各方案与基准方案逐次配对比较。95%置信区间包含零的差异记为未见明显差异；小于0.1个百分点、"
                       "0.1小时或0.1分钟的差异视为可以忽略。比较项目较多时，约每二十个区间中会有一个因偶然而偏离真实差异。"),
     "no_findings": ("One scenario only: nothing to compare.", "仅有一个情景，无可比较的方案。"),
+    "metric_column": ("metric", "指标"),
+    "one_variant": ("{n} variant", "{n}个比较方案"),
+    "variants_n": ("{n} variants", "{n}个比较方案"),
     "point": ("point {n}", "点{n}"),
     "point_column": ("point of the sweep", "扫描点"),
     "sensitivity": ("Sensitivity: what each metric responds to", "敏感性：各指标对哪些参数敏感"),
@@ -253,7 +256,7 @@ STRINGS = {
                           "各指标对各参数的敏感性：{index}及95%置信区间"),
     "index_lhs": ("Spearman rank correlation", "斯皮尔曼秩相关系数"),
     "index_sobol": ("total Sobol index ST", "Sobol总效应指数ST"),
-    "index_morris": ("Morris μ*", "Morris μ*"),
+    "index_morris": ("Morris μ*", "Morris μ*（基本效应绝对值的均值）"),
     "response_title": ("Each metric at each point of the sweep (mean and 95% CI over replications)",
                        "扫描各点的指标（重复实验均值及95%置信区间）"),
     "changes_unknown": ("This results folder does not record the parameters of its variants.",

@@ -171,3 +171,15 @@ def test_the_grid_maps_colours_do_not_make_chance_look_like_hotspots(comparison)
     average = (100 * per_grid["requests"] / per_grid["households"]).mean()
     assert demand.get_clim() == pytest.approx((0.5 * average, 1.5 * average))
     assert found.get_clim() == (0.0, 1.0)
+
+
+def test_the_rates_figures_tick_labels_do_not_overlap(unheard_comparison):
+    """Five narrow panels side by side: each panel's percent labels are short enough not to run into each other."""
+    fig = figures.rates_figure(load_results(unheard_comparison))
+    style.draw(fig)
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = sorted((label.get_window_extent(renderer) for label in ax.get_xticklabels()
+                        if label.get_visible() and label.get_text()), key=lambda box: box.x0)
+        assert len(boxes) >= 2
+        assert all(left.x1 <= right.x0 for left, right in zip(boxes, boxes[1:])), ax.get_title()

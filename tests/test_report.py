@@ -57,7 +57,7 @@ def test_compare_writes_the_report_with_table_findings_and_figures(folder):
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert "Headline metrics" in page and "<table>" in page
     for variant in ("base", "grid-300", "whistle-2h"):
-        assert f"</span>{variant}</td>" in page
+        assert f"</span>{variant}</th>" in page
     assert re.search(r"<td>\d+\.\d% \(\d+\.\d to \d+\.\d\)</td>", page)   # mean (95% CI) cells
     assert "whistle-2h: whistle reports are judged against 2 hours instead of 30 minutes" in page   # the yardstick
     assert "the share found before a complaint by" in page   # grid-300's clear finding
@@ -83,12 +83,12 @@ def test_unheard_demand_and_the_true_resolution_rate_stand_beside_the_three_rate
     assert FINDING_METRICS[:4] == ("response_rate", "resolution_rate", "satisfaction_rate", "unheard_rate")
     assert {"unheard_rate", "unheard_demand"} <= LOWER_IS_BETTER
     page = report.write_report(unheard_comparison).read_text(encoding="utf-8")
-    head = re.search(r"<table><tr>(.*?)</tr>", page)[1]
-    assert re.findall(r"<th>([^<]+)</th>", head)[:6] == [
+    table = re.search(r"<table>(.*?)</table>", page, flags=re.S)[1]
+    assert re.findall(r'<tr><td class="name">([^<]+)</td>', table)[:6] == [
         "Response rate", "Resolution rate", "True resolution rate", "Satisfaction rate", "Unheard demand",
         "Unheard problems (count)"]
-    row = re.search(r"</span>one-agent</td>(.*?)</tr>", page)[1]
-    assert len(re.findall(r"<td>\d+\.\d+%? \(", row)) == len(report.HEADLINE)   # a value in every column
+    assert "</span>base</th>" in table and "</span>one-agent</th>" in table
+    assert len(re.findall(r"<td>\d+\.\d+%? \(", table)) == 2 * len(report.HEADLINE)   # a value in every cell
     note = re.search(r'</table>\n<p class="note">([^<]+)</p>', page)[1]
     assert note.startswith("The response, resolution and satisfaction rates are defined as the hotline defines them: "
                            "over evaluated handling requests")
@@ -101,7 +101,8 @@ def test_unheard_demand_and_the_true_resolution_rate_stand_beside_the_three_rate
     chinese = tmp_path / "zh"
     shutil.copytree(unheard_comparison, chinese)
     page = report.write_report(chinese, "zh").read_text(encoding="utf-8")
-    for words in ("<th>真实解决率</th><th>满意率</th><th>未被听见的诉求</th><th>未被听见的诉求（件）</th>",
+    for words in ('<td class="name">真实解决率</td>', '<td class="name">未被听见的诉求（件）</td>',
+                  '<th class="name">指标</th>',
                   "响应率、解决率和满意率按热线的口径计算", "未被听见就放弃的居民不在这三项比率之中",
                   "“未被听见的诉求”统计的正是这些居民", "真实解决率统计参与回访的诉求中问题确实得到解决的比例",
                   "one-agent使未被听见的诉求占比"):
@@ -113,7 +114,7 @@ def test_a_hotline_that_loses_residents_reads_as_worse(unheard_comparison):
     tones and lost requests among the headline metrics, and shows no rate over the residents who got through
     as good news."""
     page = report.write_report(unheard_comparison).read_text(encoding="utf-8")
-    head = re.findall(r"<th>([^<]+)</th>", re.search(r"<table><tr>(.*?)</tr>", page)[1])
+    head = re.findall(r'<tr><td class="name">([^<]+)</td>', re.search(r"<table>(.*?)</table>", page, flags=re.S)[1])
     assert {"Calls that heard a busy tone", "Requests lost on the phone (count)"} <= set(head)
     told = re.findall(r'<li class="(\w+)">(one-agent[^<]*)</li>', page)
     assert told[0] == ("worse", told[0][1]) and "one-agent loses residents" in told[0][1]
@@ -177,9 +178,9 @@ def test_a_folder_without_unheard_demand_reports_without_it(older_comparison):
 
 def test_the_ranks_figure_is_drawn_only_for_streets_to_rank():
     applies = {name: test for name, _plot, test in report.FIGURES}["ranks"]
-    assert applies(SimpleNamespace(streets=pd.DataFrame({"street": [0, 1, 0, 1]})))
-    assert not applies(SimpleNamespace(streets=pd.DataFrame({"street": [0, 0, 0]})))
-    assert not applies(SimpleNamespace(streets=pd.DataFrame({"street": []})))
+    assert applies(SimpleNamespace(swept=[], streets=pd.DataFrame({"street": [0, 1, 0, 1]})))
+    assert not applies(SimpleNamespace(swept=[], streets=pd.DataFrame({"street": [0, 0, 0]})))
+    assert not applies(SimpleNamespace(swept=[], streets=pd.DataFrame({"street": []})))
 
 
 def test_report_is_self_contained(folder):
@@ -243,7 +244,7 @@ def test_arms_gridgov_names_are_named_in_the_reports_language(chinese):
     """The base (and the workshop's "your policy") read 基准 (你的方案) in a Chinese report and its figures; a
     scenario's own variant names stay as written."""
     page = (chinese / "report.zh.html").read_text(encoding="utf-8")
-    assert "</span>基准</td>" in page and "</span>base</td>" not in page and "</span>grid-300</td>" in page
+    assert "</span>基准</th>" in page and "</span>base</th>" not in page and "</span>grid-300</th>" in page
     results = load_results(chinese)
     labels = {t.get_text() for t in report.figures.rates_figure(results, lang="zh").axes[0].get_yticklabels()}
     assert labels == {"基准", "grid-300", "whistle-2h"}
