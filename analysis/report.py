@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.experiment.store import atomic_write
+from sim.scenario.errors import ScenarioError
 
 from . import figures, sweep_view
 from .findings import FINDING_METRICS, variant_findings
@@ -96,10 +97,10 @@ def remove_report(folder: Path) -> None:
     Anything else a user keeps there stays."""
     names = [f"{name}.{suffix}" for name, _plot, _applies in FIGURES for suffix in ("png", "svg")]
     for lang in reversed(LANGS):   # figures/zh/ before figures/, which holds it
-        report_path(folder, lang).unlink(missing_ok=True)
         drawn = figures_folder(folder, lang)
-        for path in [drawn / name for name in names] + list(drawn.glob("warmup-*.png")):
-            path.unlink(missing_ok=True)
+        for path in [report_path(folder, lang)] + [drawn / name for name in names] + list(drawn.glob("warmup-*.png")):
+            if path.is_file():   # a folder of the user's under one of these names stays
+                path.unlink()
         if drawn.is_dir() and not any(drawn.iterdir()):
             drawn.rmdir()
 
@@ -108,6 +109,7 @@ def write_report(folder: Path, lang: str = "en") -> Path:
     """Rebuild the figures and the report of a results folder in ``lang`` (leaving the other language's alone);
     return the report's path."""
     results = load_results(folder)
+    _check_writable(results.folder, lang)
     text = Text(lang)
     pictures = write_figures(results, lang)
     body = [
@@ -137,6 +139,16 @@ def write_report(folder: Path, lang: str = "en") -> Path:
     path = report_path(results.folder, lang)
     atomic_write(path, page.encode("utf-8"))   # a report is there whole, or the old one is
     return path
+
+
+def _check_writable(folder: Path, lang: str) -> None:
+    """Refuse, before drawing anything, a folder where the report or its figures cannot go: a folder where the
+    report file goes, a file where the figures folder goes."""
+    for path, kind in ((report_path(folder, lang), "a folder"), (folder / "figures", "a file"),
+                       (figures_folder(folder, lang), "a file")):
+        if path.exists() and path.is_dir() == (kind == "a folder"):
+            raise ScenarioError(f"is {kind}, where gridgov writes the {'report' if kind == 'a folder' else 'figures'}"
+                                f"; move it away or rename it, then run report again", path)
 
 
 def _font_face(html_text: str) -> str:

@@ -116,27 +116,108 @@ def load_results(folder: Path) -> Results:
         raise ScenarioError(
             f"is not a results folder written by run, compare or sweep (missing {', '.join(missing)})",
             folder, "DIR")
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        replications = pd.read_csv(folder / "replications.csv")
-        tables = {table.name: _optional_csv(folder / f"{table.name}.csv",
-                                            ["date"] if table.name == "timeseries" else None) for table in TABLES}
-        design = _optional_json(folder / "design.json") or {}
-        provenance = _optional_json(folder / "provenance.json") or {}
-    except (ValueError, UnicodeDecodeError) as exc:   # a damaged or hand-edited file
-        raise ScenarioError(f"has a file that cannot be read ({exc}); rerun the command that wrote this results "
-                            "folder", folder, "DIR") from None
+    summary = _summary(folder / "summary.json")
+    replications = _replications(folder / "replications.csv")
+    tables = {table.name: _optional_csv(folder / f"{table.name}.csv",
+                                        ["date"] if table.name == "timeseries" else None) for table in TABLES}
+    design = _optional_json(folder / "design.json")
+    provenance = _optional_json(folder / "provenance.json")
     return Results(folder, summary, load_scenario(folder / "scenario.resolved.yaml"), replications, tables,
                    variants=_variants(replications, summary), provenance=provenance,
-                   swept=list(design.get("keys", [])))
+                   swept=[str(key) for key in design.get("keys", [])])
+
+
+RERUN = "rerun the command that wrote this results folder"
+
+
+def _damaged(path: Path, what: str) -> ScenarioError:
+    """The error for a file of the folder that gridgov did not write as it is (damaged, cut short, hand-edited)."""
+    return ScenarioError(f"{what}: it is damaged or was not written by gridgov; {RERUN}", path)
+
+
+def _json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except IsADirectoryError:
+        raise _damaged(path, "is a folder, not a file") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _damaged(path, f"is not valid JSON ({str(exc)[:100]})") from None
+
+
+def _kind(data) -> str:
+    return "null" if data is None else type(data).__name__
+
+
+def _summary(path: Path) -> dict:
+    """summary.json, checked to hold what gridgov writes: the metrics of a run, the variants of a comparison or
+    the points of a sweep, each metric a mean and its interval."""
+    summary = _json(path)
+    if not isinstance(summary, dict):
+        raise _damaged(path, f"holds {_kind(summary)}, not the summary of a run")
+    if isinstance(summary.get("metrics"), dict):
+        groups = [summary["metrics"]]
+    elif isinstance(summary.get("variants"), dict):
+        groups = list(summary["variants"].values())
+    elif isinstance(summary.get("results"), list):
+        groups = [r.get("metrics") if isinstance(r, dict) else None for r in summary["results"]]
+    else:
+        groups = []
+    if not groups or not all(isinstance(g, dict) and g for g in groups):
+        raise _damaged(path, "has no metrics (a run's 'metrics', a comparison's 'variants' or a sweep's 'results')")
+    for group in groups:
+        for name, stats in group.items():
+            if not isinstance(stats, dict) or not all(_number_or_none(stats.get(k))
+                                                      for k in ("mean", "ci_low", "ci_high")):
+                raise _damaged(path, f"has metric '{str(name)[:60]}' without a numeric mean and interval")
+    return summary
+
+
+def _number_or_none(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _csv(path: Path, parse_dates: Optional[list[str]] = None) -> pd.DataFrame:
+    """A table of the folder, refused if it was cut short (gridgov ends every table with a newline) or has rows
+    longer than its header."""
+    try:
+        with path.open("rb") as f:
+            if f.seek(0, 2) and (f.seek(-1, 2), f.read(1))[1] != b"\n":
+                raise _damaged(path, "ends in the middle of a row (cut short)")
+        table = pd.read_csv(path, parse_dates=parse_dates, on_bad_lines="error")
+    except IsADirectoryError:
+        raise _damaged(path, "is a folder, not a file") from None
+    except (ValueError, UnicodeDecodeError) as exc:   # pandas' ParserError is a ValueError
+        raise _damaged(path, f"cannot be read as a table ({str(exc)[:100]})") from None
+    if not isinstance(table.index, pd.RangeIndex):   # pandas took a first row longer than the header as an index
+        raise _damaged(path, "cannot be read as a table (a row longer than its header)")
+    return table
+
+
+def _replications(path: Path) -> pd.DataFrame:
+    """replications.csv: a row per replication, with the columns gridgov writes."""
+    table = _csv(path)
+    missing = [c for c in ("variant", "replication") if c not in table.columns]
+    if missing:
+        raise _damaged(path, f"has no column {', '.join(repr(c) for c in missing)}")
+    if table.empty:
+        raise _damaged(path, "has no replications (only its header)")
+    if table[["variant", "replication"]].isna().any().any():
+        raise _damaged(path, "has rows without their variant or replication (cut short)")
+    return table
 
 
 def _optional_csv(path: Path, parse_dates: Optional[list[str]] = None) -> pd.DataFrame:
-    return pd.read_csv(path, parse_dates=parse_dates) if path.is_file() else pd.DataFrame()
+    return _csv(path, parse_dates) if path.exists() else pd.DataFrame()
 
 
-def _optional_json(path: Path) -> Optional[dict]:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+def _optional_json(path: Path) -> dict:
+    """A JSON object gridgov writes beside the tables (design, provenance); empty if absent."""
+    if not path.exists():
+        return {}
+    data = _json(path)
+    if not isinstance(data, dict):
+        raise _damaged(path, f"holds {_kind(data)}, not an object")
+    return data
 
 
 def _variants(replications: pd.DataFrame, summary: dict) -> list[str]:

@@ -62,7 +62,11 @@ class ResultsFolder:
         except OSError as exc:
             raise ScenarioError(f"cannot be created ({exc.strerror}); --out must name a folder that can be made",
                                 path, "--out") from None
-        foreign = sorted(entry.name for entry in path.iterdir() if entry.name not in OURS)
+        try:
+            foreign = sorted(entry.name for entry in path.iterdir() if entry.name not in OURS)
+        except OSError as exc:
+            raise ScenarioError(f"cannot be read ({exc.strerror}); --out must name a folder gridgov can write in",
+                                path, "--out") from None
         if foreign and not any((path / name).exists() for name in MARKS):
             raise ScenarioError(
                 f"holds files gridgov did not write ({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}) "
@@ -75,7 +79,11 @@ class ResultsFolder:
         if fresh:
             shutil.rmtree(path / FOLDER, ignore_errors=True)
         self.path = path
-        self.store = Store(path, __version__)
+        try:
+            self.store = Store(path, __version__)
+        except OSError as exc:   # a read-only place (/proc, a mounted archive): said now, not after the run
+            raise ScenarioError(f"cannot be written ({exc.strerror}); --out must name a folder gridgov can write in",
+                                path, "--out") from None
         self.written: set[str] = set()   # the files of FILES, and variants, this run wrote
 
     def write(self, summary: dict[str, Any], base: Scenario, runs: Finished, values: Optional[dict[str, dict]] = None,
