@@ -233,9 +233,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
-    """Serve ``analysis/workshop/app.py`` with Streamlit until interrupted."""
+    """Serve ``analysis/workshop/app.py`` with Streamlit until interrupted, with the pool of simulation workers
+    warm (``analysis.workshop.serve``) and the participants' runs in a folder of this server's own, removed when
+    it stops."""
+    import shutil
     import socket
-    import subprocess
+    import tempfile
 
     from sim import ScenarioError
 
@@ -246,36 +249,74 @@ def cmd_workshop(args: argparse.Namespace) -> int:
             raise ScenarioError(f"cannot serve on {args.host}:{args.port} ({exc.strerror}); choose another port with "
                                 "--port, e.g. --port 8502", None, "--port") from None
     root = Path(__file__).resolve().parent
-    command = [sys.executable, "-m", "streamlit", "run", str(root / "analysis" / "workshop" / "app.py"),
+    command = [sys.executable, "-m", "analysis.workshop.serve",
                "--server.port", str(args.port), "--server.address", args.host, "--server.headless", "true",
                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
                "--client.showErrorDetails", "false", "--client.toolbarMode", "minimal", "--theme.base", "light"]
-    address = f"http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}"
-    if args.host == "0.0.0.0":   # every interface: the room reaches this machine by its name
-        address = f"http://{socket.gethostname()}:{args.port} (on this machine http://localhost:{args.port})"
-    print(f"gridgov workshop: open {address} in a browser (Ctrl-C stops it)", flush=True)
+    print(f"gridgov workshop: open {workshop_addresses(args.host, args.port)} in a browser (Ctrl-C stops it)",
+          flush=True)
+    signal.signal(signal.SIGTERM, terminate)   # from here on, SIGTERM stops the server and removes its runs
+    runs = tempfile.mkdtemp(prefix="gridgov-workshop-")   # this server's runs, not shared with another server's
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
-           "GRIDGOV_WORKSHOP_WORKERS": str(args.workers or os.cpu_count() or 1)}
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL if args.quiet else None)
-    terminated = []
-
-    def stop(_signal, _frame) -> None:   # SIGTERM stops the server as Ctrl-C does, not leaving it to PID 1
-        terminated.append(True)
-        server.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
+           "GRIDGOV_WORKSHOP_WORKERS": str(args.workers or os.cpu_count() or 1), "GRIDGOV_WORKSHOP_RUNS": runs}
     try:
-        status = server.wait()
-    except KeyboardInterrupt:   # the terminal sent Ctrl-C to the server too
-        status = EXIT_INTERRUPTED
+        return serve(command, env, args.quiet)
     finally:
-        if server.poll() is None:
+        shutil.rmtree(runs, ignore_errors=True)
+
+
+def serve(command: list[str], env: dict, quiet: bool) -> int:
+    """Run the workshop's server ``command`` until it stops, or Ctrl-C or SIGTERM (``Terminated``) stop it, not
+    leaving it to PID 1; the exit status."""
+    import subprocess
+
+    from sim.experiment.execute import Terminated
+
+    server = None
+    try:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL if quiet else None)
+        return server.wait()
+    except Terminated:
+        return EXIT_TERMINATED
+    except KeyboardInterrupt:   # the terminal sent Ctrl-C to the server too
+        return EXIT_INTERRUPTED
+    finally:
+        if server is not None and server.poll() is None:
             server.terminate()
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-    return EXIT_TERMINATED if terminated else status
+
+
+def workshop_addresses(host: str, port: int) -> str:
+    """Where a browser finds the workshop: on every address, each of this machine's IPv4 addresses (what a
+    room's laptops can open; its name often resolves to itself only) and localhost; else ``host``."""
+    if host != "0.0.0.0":
+        return f"http://{'localhost' if host == '127.0.0.1' else host}:{port}"
+    room = " or ".join(f"http://{address}:{port}" for address in ipv4_addresses())
+    local = f"http://localhost:{port}"
+    return f"{room} (on this machine {local})" if room else f"{local} (this machine has no network address yet)"
+
+
+def ipv4_addresses() -> list[str]:
+    """This machine's IPv4 addresses but loopback, one per network interface that has one (Linux: asked of the
+    kernel with SIOCGIFADDR, interface by interface)."""
+    import fcntl
+    import socket
+    import struct
+
+    found = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _index, name in socket.if_nameindex():
+            try:
+                answer = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name.encode()[:15]))  # SIOCGIFADDR
+            except OSError:   # no IPv4 address on this interface
+                continue
+            address = socket.inet_ntoa(answer[20:24])
+            if not address.startswith("127."):
+                found.append(address)
+    return found
 
 
 def terminate(_signal, _frame) -> None:

@@ -44,12 +44,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app():
-    """``gridgov workshop`` serving on a free port, until the tests are done."""
+def serve(*options: str):
+    """``gridgov workshop`` serving on a free port with ``options``, until the caller is done: its address."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "run.py", "workshop", "--port", str(port), "--quiet"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen([sys.executable, "run.py", "workshop", "--port", str(port), "--quiet", *options],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -67,15 +66,37 @@ def app():
     server.wait(timeout=20)
 
 
+@pytest.fixture(scope="module")
+def app():
+    """``gridgov workshop`` serving on a free port, until the tests are done."""
+    yield from serve()
+
+
+@pytest.fixture(scope="module")
+def one_worker():
+    """``gridgov workshop --workers 1``: a room whose runs queue behind each other."""
+    yield from serve("--workers", "1")
+
+
 @pytest.fixture()
-def page(app):
+def browser():
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1800})
-        tab.goto(app)
-        tab.get_by_text("gridgov workshop: try a policy on a street").wait_for(timeout=WAIT)
-        yield tab
-        browser.close()
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str):
+    """A participant's page of the workshop at ``url``, loaded."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1800})
+    tab.goto(url)
+    tab.get_by_text("gridgov workshop: try a policy on a street").wait_for(timeout=WAIT)
+    return tab
+
+
+@pytest.fixture()
+def page(app, browser):
+    yield open_page(browser, app)
 
 
 def slider(page, label: str):
@@ -111,6 +132,7 @@ def test_move_a_lever_run_read_the_rates_and_switch_to_chinese(page):
 
     page.get_by_text("中文", exact=True).click()
     page.get_by_text("gridgov 工作坊：在一条街道上试一项政策").wait_for(timeout=WAIT)
+    page.locator('[data-testid="stMetricLabel"]').filter(has_text="响应率").wait_for(timeout=WAIT)   # not the old cards
     chinese = rates(page)
     assert list(chinese) == ["响应率", "解决率", "满意率", "未被听见的诉求"]
     assert list(chinese.values()) == list(shown.values())   # the same run, now in Chinese
@@ -154,3 +176,39 @@ def test_a_combination_that_cannot_run_is_explained(page):
     assert "7 hotline agents need at least 7 lines" in alert.inner_text()
     assert page.get_by_text("Traceback").count() == 0
     assert page.locator('[data-testid="stMetric"]').count() == 0
+
+
+def test_the_levers_are_locked_during_a_run_and_no_run_is_lost_or_doubled(page):
+    """A double click runs once; while the run is in the pool the levers and Run are locked; switching the
+    language meanwhile redraws the page, which waits for the same run instead of dropping it."""
+    agents = slider(page, "Hotline agents")
+    page.get_by_role("button", name="Run").dblclick()
+    page.get_by_text("since you pressed Run").wait_for(timeout=WAIT)
+    assert agents.is_disabled() and slider(page, "Months to simulate").is_disabled()
+    assert page.get_by_role("button", name="Run").is_disabled()
+    assert page.get_by_text("The levers are locked until your run is done.").is_visible()
+    page.get_by_text("中文", exact=True).click()
+    chinese = rates(page)
+    assert list(chinese) == ["响应率", "解决率", "满意率", "未被听见的诉求"]
+    assert page.get_by_text(re.compile(r"^第1次运行：teaching-street")).count() == 1   # one run, not two
+    assert not slider(page, "热线坐席数").is_disabled() and not page.get_by_role("button", name="运行").is_disabled()
+
+
+def test_a_run_queued_behind_another_says_how_many_runs_are_ahead(one_worker, browser):
+    """With one worker, a participant pressing Run while another's run simulates is told that 1 run is ahead
+    of theirs (the other's double click added no second one), and the heading says how long of the wait was
+    queueing; the first participant's run was not queued."""
+    first, second = open_page(browser, one_worker), open_page(browser, one_worker)
+    replications = slider(first, "Replications")
+    replications.focus()
+    first.keyboard.press("End")   # 20 replications: the longest run of the teaching street's 3 months
+    first.get_by_role("button", name="Run").dblclick()
+    first.get_by_text("since you pressed Run").wait_for(timeout=WAIT)
+    second.get_by_role("button", name="Run").click()
+    second.get_by_text("Queued behind another participant's run: 1 run ahead of yours").wait_for(timeout=WAIT)
+    assert second.get_by_text(re.compile(r"\b2 runs ahead")).count() == 0
+    rates(first)
+    assert first.get_by_text("queued behind other participants' runs").count() == 0
+    rates(second)
+    assert second.get_by_text(re.compile(r"^\d+ s of that queued behind other participants' runs\.$")).count() == 1
+    assert second.get_by_text(re.compile(r"^Run 1: teaching-street")).count() == 1

@@ -8,18 +8,20 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from analysis.results import load_results
 from analysis.text import Text
-from analysis.workshop import cards, fonts, policies, runner
+from analysis.workshop import cards, fonts, policies, room, runner
 from analysis.workshop.words import WORDS
 from run import main
 from sim import load_scenario
@@ -214,25 +216,65 @@ def _serving(port: int) -> list[int]:
             words = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if any(b"streamlit" in word for word in words) and str(port).encode() in words:
+        if any(b"streamlit" in word or word == b"analysis.workshop.serve" for word in words) and \
+                str(port).encode() in words:
             found.append(int(cmdline.parent.name))
     return found
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc")
-def test_sigterm_stops_the_workshop_server_too():
-    """``kill -TERM`` on ``gridgov workshop`` stops its Streamlit server as Ctrl-C does, instead of leaving it
-    running under PID 1; the command exits 143."""
+def _workers(server: int) -> list[int]:
+    """The pool workers of the server process ``server``: spawned children (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == server and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "run.py", "workshop", "--port", str(port), "--quiet"],
-                              cwd=Path(__file__).parents[1], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return probe.getsockname()[1]
+
+
+def _start(port: int, *options: str, env: dict | None = None) -> subprocess.Popen:
+    """``gridgov workshop --port port options`` started, once it serves (its Streamlit process is up)."""
+    server = subprocess.Popen([sys.executable, "run.py", "workshop", "--port", str(port), "--quiet", *options],
+                              cwd=Path(__file__).parents[1], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=env)
+    deadline = time.monotonic() + 60
+    while not _serving(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _serving(port), "the workshop did not start"
+    return server
+
+
+def _stop(server: subprocess.Popen, port: int) -> None:
+    """Stop a test's server, killing what is left of it."""
+    server.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while not _serving(port) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert _serving(port), "the workshop did not start"
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    for pid in _serving(port):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc")
+def test_sigterm_stops_the_workshop_server_too(tmp_path):
+    """``kill -TERM`` on ``gridgov workshop`` stops its Streamlit server as Ctrl-C does, instead of leaving it
+    running under PID 1; the command exits 143. The server's runs were in a folder of its own (in the system's
+    temporary folder, here ``tmp_path``), and the folder goes with it."""
+    port = _free_port()
+    server = _start(port, env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        own = list(tmp_path.glob("gridgov-workshop-*"))
+        assert len(own) == 1 and own[0].is_dir(), "the server should make a runs folder of its own"
         time.sleep(1.0)  # let the command take its signal handler
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 143
@@ -240,7 +282,88 @@ def test_sigterm_stops_the_workshop_server_too():
         while _serving(port) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not _serving(port), "the Streamlit server outlived the command"
+        assert not own[0].exists(), "the server's runs folder outlived it"
     finally:
-        server.kill()
-        for pid in _serving(port):
-            os.kill(pid, signal.SIGKILL)
+        _stop(server, port)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc")
+def test_the_pool_is_started_before_the_first_participant():
+    """The first run after start-up does not pay for starting the pool: by the time the server answers, its
+    workers (``--workers 2``) are running, before any browser has opened the page."""
+    port = _free_port()
+    server = _start(port, "--workers", "2")
+    try:
+        deadline = time.monotonic() + 60
+        while not _health(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _health(port), "the workshop did not answer"
+        (serving,) = _serving(port)
+        assert len(_workers(serving)) == 2
+    finally:
+        _stop(server, port)
+
+
+def _health(port: int) -> bool:
+    """Whether the workshop on ``port`` answers Streamlit's health check."""
+    try:
+        with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def test_a_run_goes_to_the_servers_own_runs_folder(monkeypatch, tmp_path):
+    """A run's results folder is made in the folder ``gridgov workshop`` gave its server (``GRIDGOV_WORKSHOP_RUNS``),
+    not in one folder shared by every server on the machine."""
+    monkeypatch.setenv(runner.RUNS, str(tmp_path))
+    scenario = teaching()
+    run = runner.run(TEACHING, {p.key: p.current(scenario) for p in policies.POLICIES}, 1, 3, "en")
+    assert run.folder.parent == tmp_path
+
+
+@pytest.mark.skipif(not shutil.which("ip"), reason="lists the machine's addresses with ip -o -4 addr")
+def test_serving_a_room_prints_the_machines_addresses():
+    """``--host 0.0.0.0`` prints an address a laptop of the room can open for each of the machine's IPv4
+    addresses (as ``ip`` lists them), and localhost; not the machine's name, which often resolves to itself only."""
+    listed = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True, text=True, check=True).stdout
+    addresses = [a for a in re.findall(r"\binet (\d+\.\d+\.\d+\.\d+)/", listed) if not a.startswith("127.")]
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "run.py", "workshop", "--host", "0.0.0.0", "--port", str(port),
+                               "--quiet"], cwd=Path(__file__).parents[1], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = server.stdout.readline()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        _stop(server, port)
+    assert line.startswith("gridgov workshop: open http://"), line
+    assert all(f"http://{address}:{port}" in line for address in addresses), line
+    assert f"http://localhost:{port}" in line
+    assert f"http://{socket.gethostname()}:" not in line or socket.gethostname() in addresses
+
+
+def _sleeper(seconds: float) -> float:
+    """A stand-in for a run: ``seconds`` of a worker's time."""
+    time.sleep(seconds)
+    return seconds
+
+
+def test_a_participant_has_one_run_in_the_pool_and_it_is_handed_out_once():
+    """A double click (or two redraws of a page) gets the same run back and adds no work; another participant's
+    run counts the runs ahead of it; a finished run is collected once, never twice nor lost."""
+    queue = room.Room(1)
+    try:
+        first = queue.submit("ana", time.monotonic(), {}, _sleeper, 3.0)
+        assert queue.submit("ana", time.monotonic(), {}, _sleeper, 3.0) is first
+        second = queue.submit("bo", time.monotonic(), {}, _sleeper, 0.0)
+        assert queue.ahead(first) == 0 and queue.ahead(second) == 1
+        assert first.queued() == 0 and second.started is None   # a worker was free for ana's run, not for bo's
+        assert queue.collect("ana") is None and queue.ticket("ana") is first   # still simulating: kept
+        second.future.result(timeout=60)
+        assert queue.collect("ana") is first and queue.collect("ana") is None
+        assert queue.ahead(second) == 0 and second.queued() > 0
+        assert queue.collect("bo") is second and queue.ticket("bo") is None
+    finally:
+        queue.close()

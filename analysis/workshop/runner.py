@@ -4,7 +4,9 @@ A run is what ``python run.py compare`` does for a base and one variant
 (``sim.experiment.execute`` with a ``ComparePlan``), written to a results
 folder of its own (so the report can be rebuilt and downloaded, and one
 participant's runs never mix with another's), plus one traced replication of
-the policy for the animation and the stories.
+the policy for the animation and the stories. The folders go in the server's
+own folder (``RUNS``, made and removed by ``gridgov workshop``), or in the
+system's temporary folder when there is no server.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ..results import Results, load_results
 from . import policies
 from .words import WORDS
 
-ROOT = Path(tempfile.gettempdir()) / "gridgov-workshop"
+RUNS = "GRIDGOV_WORKSHOP_RUNS"  # environment variable: the folder of this server's runs
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 # the shipped scenarios a participant can run in a session, the teaching street first; not base.yaml (a building
 # block the others extend), hotline_theory.yaml (the validation's queue) or beijing.yaml (a city of millions:
@@ -57,9 +59,11 @@ class Run:
     variant: str
     results: Results
     traced: Result
-    seconds: float
+    seconds: float                    # simulating, in the worker
     warmup_dropped: bool
     caveats: list[tuple[str, dict]]   # levers this run is too short to show (keys of ``WORDS``, values)
+    waited: float = 0.0               # the participant's whole wait, from the Run click to the result (set by the app)
+    queued: float = 0.0               # the part of it spent behind other participants' runs (set by the app)
 
     @property
     def folder(self) -> Path:
@@ -98,11 +102,17 @@ def run(scenario_file: str, shown: dict, months: int, replications: int, lang: s
     base, sets, _seconds = check(scenario_file, shown, months, replications, lang)
     length, dropped = policies.horizon_sets(base, months)
     scenarios = {"base": derive(base, length), POLICY[lang]: derive(base, length + sets)}
-    folder = Path(tempfile.mkdtemp(prefix="run-", dir=_root()))
+    folder = Path(tempfile.mkdtemp(prefix="gridgov-run-", dir=os.environ.get(RUNS)))
     execute(ComparePlan(scenarios), replications, ResultsFolder(folder))  # one process: runs go side by side
     traced = simulate(scenarios[POLICY[lang]], replication=0, records=True, trace=True)
     return Run(number, scenario_file, months, replications, sets, POLICY[lang], load_results(folder),
                traced, time.perf_counter() - clock, dropped, policies.caveats(base, shown, months))
+
+
+def ready() -> int:
+    """Nothing but being run: a new pool worker unpickling this task imports the simulation (this module), so
+    that the server can have it done before the first participant presses Run; the worker's process id."""
+    return os.getpid()
 
 
 def forget(run_: Run) -> None:
@@ -125,8 +135,3 @@ def derive(base: Scenario, sets: list[str]) -> Scenario:
         return with_sets(base, sets, base.name)
     except ScenarioError as exc:
         raise WorkshopError(exc.describe()) from None
-
-
-def _root() -> Path:
-    ROOT.mkdir(parents=True, exist_ok=True)
-    return ROOT

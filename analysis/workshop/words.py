@@ -25,6 +25,13 @@ WORDS = {
     "running": ("Simulating the base and your policy, {r} replications each...",
                 "正在模拟基准方案和你的方案，各{r}次……"),
     "slow": ("This run will take about {s:.0f} seconds.", "本次运行约需{s:.0f}秒。"),
+    "queued_one": ("Queued behind another participant's run: 1 run ahead of yours (this server simulates {w} at a "
+                   "time).", "正在排队：前面还有1个其他参与者的运行（本服务器同时模拟{w}个）。"),
+    "queued": ("Queued behind other participants' runs: {n} runs ahead of yours (this server simulates {w} at a "
+               "time).", "正在排队：前面还有{n}个其他参与者的运行（本服务器同时模拟{w}个）。"),
+    "waiting": ("{s:.0f} s since you pressed Run.", "自点击“运行”已过{s:.0f}秒。"),
+    "locked": ("The levers are locked until your run is done.", "运行完成前，政策杠杆暂时锁定。"),
+    "queued_for": ("{s:.0f} s of that queued behind other participants' runs.", "其中{s:.0f}秒在排队等候其他参与者的运行。"),
     "warmup_dropped": ("Runs this short measure from day one: the scenario's warm-up is left out.",
                        "运行时间较短，从第一天开始统计（不设预热期）。"),
     "no_change": ("No lever differs from the scenario: your policy is the base, so every difference is zero. "
@@ -47,7 +54,7 @@ WORDS = {
                            "it.", "排名压力从第一次月度排名之后才开始：请至少模拟2个月。"),
     "cannot_run": ("This cannot run: {message}", "无法运行：{message}"),
     "result_head": ("Run {n}: {scenario}, {months} month(s), {r} replications each, in {s:.1f} s",
-                    "第{n}次运行：{scenario}，{months}个月，各{r}次，用时{s:.1f}秒"),
+                    "第{n}次运行：{scenario}，{months}个月，各{r}次，用时{s:.1f}秒"),  # s: from the click to the result
     "your_policy": ("Your policy: {changes}", "你的方案：{changes}"),
     "same_as_base": ("the same as the base", "与基准相同"),
     "base_value": ("base {value}", "基准 {value}"),

@@ -30,8 +30,13 @@ class EngineLost(Exception):
     """The workers were lost (a process killed, the cluster gone): what finished is kept, the rest can resume."""
 
 
-def _die_with_parent() -> None:
-    """A worker whose parent is gone (killed, even with SIGKILL) exits at once instead of running on alone."""
+def watch_parent() -> None:
+    """In a worker process: exit at once when the parent is gone (killed, even with SIGKILL) instead of running
+    on alone holding a core (a daemon thread waits for the parent's end)."""
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+
+
+def _exit_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         wait([parent.sentinel])
@@ -45,7 +50,7 @@ def _serve(tasks: Connection, results: Connection, ticking: bool) -> None:
     process does with SIGTERM itself, a worker just ends)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=_die_with_parent, daemon=True).start()
+    watch_parent()
     while True:
         try:
             job = tasks.recv()
