@@ -31,18 +31,30 @@ SENSITIVITY_METRICS = ("satisfaction_rate", "resolution_rate", "response_rate", 
                        "hotline_mean_wait_min", "whistle_on_time_rate")
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 TRACE_DAYS = 30  # trace simulates at most a month unless --days asks for more
+TRACE_MAX_DAYS = 366  # ... up to a year: a trace keeps every step of every request in memory
+MAX_POINTS = 4096  # sweep --points: a Sobol design of 4,096 base samples over 3 parameters is 20,480 points
 
 
-def whole_number(least: int):
-    """argparse type: a whole number of at least ``least``."""
+def whole_number(least: int, most: int | None = None):
+    """argparse type: a whole number of at least ``least`` (and at most ``most``)."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"must be {least} or more (got {value})")
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a whole number") from None
+        if value < least or (most is not None and value > most):
+            allowed = f"from {least} to {most}" if most is not None else f"{least} or more"
+            raise argparse.ArgumentTypeError(f"must be {allowed} (got {value})")
         return value
+    return parse
+
+
+def given(what: str):
+    """argparse type: a non-empty text (an empty ``--out ''`` would silently mean the current folder)."""
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"is empty: give {what}")
+        return text
     return parse
 
 
@@ -62,11 +74,12 @@ def parser() -> argparse.ArgumentParser:
                        help=f"replications of each scenario (default {replications}); with --precision, the first "
                             "round")
         p.add_argument("--seed", type=whole_number(0), metavar="S", help="override the scenario's seed")
-        p.add_argument("--out", type=Path, metavar="DIR", help="results folder (default results/<scenario name>...)")
+        p.add_argument("--out", type=lambda text: Path(given("a folder")(text)), metavar="DIR",
+                       help="results folder (default results/<scenario name>...)")
         engine = p.add_mutually_exclusive_group()
         engine.add_argument("--workers", "-w", type=whole_number(1), default=1, metavar="W",
                             help="worker processes on this machine (results do not depend on it)")
-        engine.add_argument("--cluster", metavar="ADDRESS",
+        engine.add_argument("--cluster", metavar="ADDRESS", type=given("a scheduler address, e.g. tcp://10.0.0.5:8786"),
                             help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786 (same results)")
         p.add_argument("--precision", type=fraction, metavar="REL",
                        help="replicate until every --precision-metric has a 95%% interval half-width within REL of "
@@ -108,9 +121,9 @@ def parser() -> argparse.ArgumentParser:
                        help="range of a parameter, sampled by --design (e.g. whistle.report_timeout=30min:4h)")
     sweep.add_argument("--design", choices=DESIGNS, help="factorial for --vary; lhs (default), sobol or morris "
                                                          "for --range")
-    sweep.add_argument("--points", type=whole_number(1), metavar="N",
+    sweep.add_argument("--points", type=whole_number(1, MAX_POINTS), metavar="N",
                        help="lhs: points; sobol: base samples, a power of two (N x (k+2) points); morris: "
-                            "trajectories (N x (k+1) points)")
+                            f"trajectories (N x (k+1) points); at most {MAX_POINTS:,}")
     sweep.add_argument("--metric", dest="metrics", action="append", default=[], metavar="NAME",
                        help="metric for the sensitivity indices (repeatable; default "
                             f"{', '.join(SENSITIVITY_METRICS)})")
@@ -140,15 +153,16 @@ def parser() -> argparse.ArgumentParser:
                        help="how many requests to narrate (default 4: kept in the community, a whistle, an "
                             "escalation, an abandoned call; more give other paths)")
     trace.add_argument("--seed", type=whole_number(0), metavar="S", help="override the scenario's seed")
-    trace.add_argument("--days", type=whole_number(1), metavar="D",
-                       help=f"days to simulate (default the scenario's horizon, at most {TRACE_DAYS})")
+    trace.add_argument("--days", type=whole_number(1, TRACE_MAX_DAYS), metavar="D",
+                       help=f"days to simulate, at most {TRACE_MAX_DAYS} (default the scenario's horizon, at most "
+                            f"{TRACE_DAYS})")
     lang_arg(trace, "the narration")
     trace.set_defaults(handler=cmd_trace)
 
     workshop = sub.add_parser("workshop", help="serve the teaching web app: levers, a run against the base, "
                                                "figures, an animated street, stories of requests")
-    workshop.add_argument("--port", type=whole_number(1), default=8501, metavar="PORT",
-                          help="port to serve on (default 8501)")
+    workshop.add_argument("--port", type=whole_number(1, 65535), default=8501, metavar="PORT",
+                          help="port to serve on, 1 to 65535 (default 8501)")
     workshop.add_argument("--host", default="localhost", metavar="ADDRESS",
                           help="address to listen on (default localhost, this machine only; 0.0.0.0 lets the "
                                "laptops of a room connect)")
