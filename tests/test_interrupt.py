@@ -34,7 +34,7 @@ def start(args: list[str], out: Path) -> subprocess.Popen:
 
 def wait_for_saved(process: subprocess.Popen, out: Path, saved: int) -> None:
     deadline = time.monotonic() + 300
-    while len(list((out / ".replications").glob("*.pkl"))) < saved:
+    while len(list((out / ".replications").glob("*.zip"))) < saved:
         assert process.poll() is None, process.communicate()[1]
         assert time.monotonic() < deadline
         time.sleep(0.02)

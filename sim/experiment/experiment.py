@@ -4,19 +4,31 @@ Replication ``r`` of every scenario uses branch ``r`` of the seed tree, so
 all the scenarios of an experiment see the same problems (common random
 numbers). An engine runs what is missing; each replication is saved to the
 store as it finishes, and one already in the store is loaded instead of run,
-so an interrupted experiment resumes where it stopped.
+so an interrupted experiment resumes where it stopped; a saved one that fails
+to load is set aside by the store and run again, which is said once on stderr.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Callable, Optional
+
+from tqdm import tqdm
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 from .engines import LocalEngine
 from .replication import Result
-from .store import Store, Task, source_hash
+from .store import REJECTED, Store, Task, source_hash
+
+
+def say_set_aside(count: int, folder: Path) -> None:
+    """Tell, on stderr (above a progress bar, if one is drawn), how many saved replications of the store's
+    ``folder`` failed to load: they are run again, their files kept apart for whoever wants to know why."""
+    tqdm.write(f"gridgov: set aside {count} saved replication(s) that could not be read (damaged, or not written "
+               f"by this gridgov) in {folder / REJECTED}; running them again", file=sys.stderr)
 
 
 class Experiment:
@@ -40,12 +52,15 @@ class Experiment:
         wanted = [Task(name, scenario, r) for r in range(replications) for name, scenario in self.scenarios.items()
                   if r not in self.done[name]]
         todo = []
+        rejected = self.store.rejected if self.store else 0
         for task in wanted:
             saved = self.store.load(task, self.records) if self.store else None
             if saved is None:
                 todo.append(task)
             else:
                 self._keep(task, saved, resumed=True)
+        if self.store and self.store.rejected > rejected:
+            say_set_aside(self.store.rejected - rejected, self.store.folder)
         self.on_plan(todo)
         jobs = [(task, self.store.records_path(task) if self.records and self.store else None) for task in todo]
 
