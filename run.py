@@ -92,6 +92,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--fresh", action="store_true",
                        help="discard replications saved in the results folder instead of resuming from them")
         p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+        p.add_argument("--force", action="store_true",
+                       help="run a scenario larger than this machine can take (its size is checked first)")
 
     run = sub.add_parser("run", help="simulate a scenario and write the results folder")
     scenario_args(run)
@@ -174,6 +176,8 @@ def parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a scenario file and print it resolved; no simulation")
     scenario_args(validate)
     validate.add_argument("--variant", metavar="NAME", help="use one of the file's variants instead of its base")
+    validate.add_argument("--force", action="store_true", help="describe a scenario larger than this machine can "
+                                                               "take (building its organisation may take long)")
     validate.set_defaults(handler=cmd_validate)
     return top
 
@@ -217,6 +221,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     scenarios = load_variants(args.scenario, args.sets)
     scenario = choose(scenarios, args.variant or "base", args.scenario)
+    check_size(scenario, args.force, args.scenario)  # before its organisation is built
     print(resolved_yaml(scenario, __version__), end="")
     size = organisation(scenario)
     print("# organisation: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in size.items()))
@@ -388,6 +393,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.sets, args.variant)
     if args.seed is not None:
         scenario = scenario.model_copy(update={"seed": args.seed})
+    check_size(scenario, args.force, args.scenario)
     return experiment_run(args, RunPlan(scenario, args.variant or "base"), args.out or default_out(scenario.name),
                           f"{scenario.name}, {args.replications} replication(s)", args.records)
 
@@ -420,6 +426,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiment.compare import ComparePlan
 
     scenarios = comparison_scenarios(args)
+    for scenario in scenarios.values():
+        check_size(scenario, args.force, args.scenarios[0])
     out = args.out or default_out(scenarios["base"].name, "-compare")
     status = experiment_run(args, ComparePlan(scenarios), out,
                             f"compare {', '.join(scenarios)}; {args.replications} replication(s) each")
@@ -458,6 +466,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     metrics = args.metrics or list(SENSITIVITY_METRICS)
     check_metrics(metrics, "--metric")
     plan = SweepPlan(make_design(args.vary, args.ranges, args.design, args.points, base.seed), base, metrics)
+    for scenario in plan.scenarios.values():
+        check_size(scenario, args.force, args.scenario)
     return experiment_run(args, plan, args.out or default_out(base.name, "-sweep"),
                           f"sweep of {', '.join(plan.design.keys)} ({plan.design.kind}, {len(plan.scenarios)} "
                           f"points); {args.replications} replication(s) each")
@@ -494,6 +504,13 @@ def cmd_warmup(args: argparse.Namespace) -> int:
           + (" (take the later of this and where the moving average levels off)"
              if advice.days is not None and not advice.still_moving else ""))
     return 0
+
+
+def check_size(scenario, force: bool, file) -> None:
+    """Refuse a scenario too large for this machine (``sim.scenario.size``), unless ``--force``."""
+    from sim.scenario.size import check_size as check
+
+    check(scenario, force, file)
 
 
 def default_out(name: str, suffix: str = "") -> Path:

@@ -17,7 +17,7 @@ from sim.scenario.durations import DAY
 class WorkCalendar:
     """Shifts on working weekdays, from a start date that falls on ``start_weekday``."""
 
-    __slots__ = ("start", "end", "days", "offset", "per_week", "_before")
+    __slots__ = ("start", "end", "days", "offset", "per_week", "_before", "_week", "_long")
 
     def __init__(self, start: float, end: float, days: list[int], start_weekday: int):
         self.start, self.end = start, end
@@ -25,6 +25,8 @@ class WorkCalendar:
         self.offset = start_weekday  # absolute day a = simulated day + offset; a % 7 is the weekday
         self.per_week = len(self.days)
         self._before = [sum(1 for d in self.days if d < w) for w in range(8)]  # working days before weekday w
+        self._week = self.per_week * (end - start)  # working minutes in a week
+        self._long = 52 * self._week  # more work than a year's is done by whole weeks first (``_whole_weeks``)
 
     @property
     def shift(self) -> float:
@@ -58,12 +60,26 @@ class WorkCalendar:
     def finish(self, t: float, work: float) -> float:
         """When ``work`` minutes of working time started at ``t`` are done."""
         t = self.next_on(t)
+        if not work <= self._long:  # more than a year's working time (or not a number): skip whole weeks
+            t, work = self._whole_weeks(t, work)
         while True:
             shift_end = math.floor(t / DAY) * DAY + self.end
             if work <= shift_end - t:
                 return t + work
             work -= shift_end - t
             t = self.next_on(shift_end)
+
+    def _whole_weeks(self, t: float, work: float) -> tuple[float, float]:
+        """``t`` (in a shift) moved on by the whole weeks of ``work`` but one, and the work left: a week on from
+        a moment of a shift is the same moment of the same weekday's shift, a week's working time later. So a
+        huge amount of work takes a few steps, not one a shift; and the finish of more than a thousand years'
+        work, which no horizon reaches, is put at ``t + work`` without counting shifts at all."""
+        if not math.isfinite(work):
+            raise ValueError(f"working time to finish must be a finite number of minutes, not {work}")
+        weeks = math.floor(work / self._week) - 1
+        if weeks * 7 * DAY > 1000 * 365 * DAY:
+            return t + work, 0.0
+        return t + weeks * 7 * DAY, work - weeks * self._week
 
     def working_between(self, a: float, b: float) -> float:
         """Working minutes between times ``a`` and ``b``."""

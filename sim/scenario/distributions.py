@@ -19,11 +19,18 @@ from typing import Annotated, Any, Callable, Literal, Optional, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WrapSerializer, model_validator
 
 from .durations import parse_duration
-from .types import DURATION_JSON_SCHEMA, Duration, PositiveFloat, is_none
+from .types import DURATION_JSON_SCHEMA, Duration, is_none
 
 Sampler = Callable[[], float]
 Transform = Callable[[float], float]
 SQRT_HALF = math.sqrt(0.5)
+MIN_CV, MAX_CV = 0.01, 10.0
+"""The coefficients of variation a lognormal or gamma may have. With durations at most a year
+(``types.MAX_DURATION``) every sampler and transform then returns a finite duration, zero or more: a lognormal's
+sigma is at most sqrt(log(101)) = 2.15, so exp(mu + sigma z) stays finite for any normal draw below 300; a
+gamma's shape is between 0.01 and 10,000 and its upper-tail probability is held above 0 (the quantile at 0 is
+infinite); tests/test_value_bounds.py checks every spec at the extremes."""
+TINY = 5e-324  # the smallest positive float: an upper-tail probability is held at least this far from 0
 
 
 def upper_tail(z: float) -> float:
@@ -62,14 +69,16 @@ class Exponential(_Spec):
 
     def transform(self) -> Transform:
         mean, log = self.mean, math.log
-        return lambda z: -mean * log(max(upper_tail(z), 5e-324))  # the quantile at P(Z <= z)
+        return lambda z: -mean * log(max(upper_tail(z), TINY))  # the quantile at P(Z <= z)
 
 
 class _MeanCv(_Spec):
     """A right-skewed duration given by its mean and coefficient of variation."""
 
     mean: Duration
-    cv: PositiveFloat
+    cv: float = Field(ge=MIN_CV, le=MAX_CV, description=f"coefficient of variation (standard deviation / mean), "
+                                                        f"from {MIN_CV} to {MAX_CV:g}; for a duration that does "
+                                                        "not vary, write a plain duration (fixed)")
 
 
 class Lognormal(_MeanCv):
@@ -108,7 +117,7 @@ class Gamma(_MeanCv):
 
         shape = 1.0 / (self.cv * self.cv)
         scale = self.mean / shape
-        return lambda z: scale * float(gammainccinv(shape, upper_tail(z)))
+        return lambda z: scale * float(gammainccinv(shape, max(upper_tail(z), TINY)))  # finite: p > 0
 
 
 class Uniform(_Spec):

@@ -17,6 +17,7 @@ from .distributions import DistributionSpec, OptionalDistributionSpec
 from .durations import DAY
 from .types import (
     Duration,
+    LongDuration,
     NonNegativeFloat,
     NonNegativeInt,
     OptionalCount,
@@ -31,6 +32,13 @@ LEVELS = ("A", "B", "C", "D")  # community, street (whistle), district, city (MO
 WHISTLE_KINDS = ("enforcement", "emergency", "key_work")
 CHANNELS = ("hotline", "online", "grid_worker", "group_chat")  # how a resident raises a problem (MODEL.md 2.2)
 SUM_TOLERANCE = 1e-6
+# The largest organisation a scenario may describe: about ten times Beijing (16 districts, 343 streets and
+# townships, some 7,000 communities, 8.23 million households). Whether this machine can simulate it is asked
+# separately, before a run (sim/scenario/size.py).
+MAX_DISTRICTS, MAX_STREETS, MAX_COMMUNITIES, MAX_HOUSEHOLDS = 160, 5_000, 100_000, 100_000_000
+MAX_COMMUNITY = 1_000_000  # households in one community or one grid
+MAX_RATE = 1_000.0  # problems or questions per household a year (Beijing 2024: about 3)
+MAX_LOG_ODDS = 100.0  # a term on the log-odds scale: beyond a few tens the probability is 0 or 1 anyway
 
 
 class Section(BaseModel):
@@ -49,28 +57,38 @@ def _check_sum(shares: dict[str, float], what: str) -> dict[str, float]:
 class HouseholdSpread(Section):
     """How many households live in a community: lognormal spread around a mean."""
 
-    mean: float = Field(2500.0, gt=0, le=1e6, description="mean households per community")
-    cv: NonNegativeFloat = Field(0.6, description="coefficient of variation of community size")
-    min: PositiveInt = Field(300, description="smallest community, households")
+    mean: float = Field(2500.0, gt=0, le=MAX_COMMUNITY, description="mean households per community, at most "
+                                                                     "1,000,000")
+    cv: NonNegativeFloat = Field(0.6, le=10, description="coefficient of variation of community size, 0 (all alike) "
+                                                         "to 10")
+    min: PositiveInt = Field(300, le=MAX_COMMUNITY, description="smallest community, households (1 to 1,000,000)")
 
 
 class Organisation(Section):
     """Districts, streets/townships and communities (MODEL.md section 1)."""
 
-    districts: PositiveInt = 1
-    streets_per_district: Union[PositiveInt, list[PositiveInt]] = Field(
-        1, description="streets/townships in each district: one number for all, or a list with one per district")
-    communities_per_street: PositiveInt = 4
+    districts: PositiveInt = Field(1, le=MAX_DISTRICTS, description="districts, 1 to 160 (Beijing: 16)")
+    streets_per_district: Union[Annotated[int, Field(gt=0, le=MAX_STREETS)],
+                                list[Annotated[int, Field(gt=0, le=MAX_STREETS)]]] = Field(
+        1, description="streets/townships in each district: one number for all, or a list with one per district; "
+                       "at most 5,000 streets in the city (Beijing: 343)")
+    communities_per_street: PositiveInt = Field(
+        4, le=MAX_COMMUNITIES, description="communities in each street; at most 100,000 communities in the city "
+                                           "(Beijing: about 7,000)")
     households_per_community: HouseholdSpread = HouseholdSpread()
-    total_households: Optional[Annotated[int, Field(gt=0, le=10**9)]] = Field(
-        None, description="scale community sizes so that the city has exactly this many households")
+    total_households: Optional[Annotated[int, Field(gt=0, le=MAX_HOUSEHOLDS)]] = Field(
+        None, description="scale community sizes so that the city has exactly this many households, at most "
+                          "100,000,000 (Beijing: 8.23 million)")
     community_cap: OptionalCount = Field(
         None, description="split communities above this many households into equal parts, each with its own "
                           "grids and grid workers (3,000 proposed for Beijing's super-large communities [000]); "
                           "none to keep them whole")
-    street_centre_staff: PositiveInt = Field(2, description="dispatchers on duty in each street's command centre")
-    district_coordinators: PositiveInt = Field(3, description="C-level coordinators in each district")
-    city_department_staff: PositiveInt = Field(10, description="D-level handlers in city departments and utilities")
+    street_centre_staff: PositiveInt = Field(2, le=1_000, description="dispatchers on duty in each street's command "
+                                                                      "centre, 1 to 1,000")
+    district_coordinators: PositiveInt = Field(3, le=10_000, description="C-level coordinators in each district, 1 to "
+                                                                         "10,000")
+    city_department_staff: PositiveInt = Field(10, le=100_000, description="D-level handlers in city departments and "
+                                                                           "utilities, 1 to 100,000")
 
     def streets_in(self, district: int) -> int:
         """Streets of one district."""
@@ -87,6 +105,26 @@ class Organisation(Section):
         per = self.streets_per_district
         if isinstance(per, list) and len(per) != self.districts:
             raise ValueError(f"streets_per_district: the list has {len(per)} numbers for {self.districts} districts")
+        return self
+
+    @model_validator(mode="after")
+    def _not_too_large(self):
+        streets = self.streets
+        if streets > MAX_STREETS:
+            raise ValueError(f"streets_per_district: the city would have {streets:,} streets; at most "
+                             f"{MAX_STREETS:,} (about 15 times Beijing's 343)")
+        communities = streets * self.communities_per_street
+        if communities > MAX_COMMUNITIES:
+            raise ValueError(f"communities_per_street: {streets:,} streets x {self.communities_per_street:,} = "
+                             f"{communities:,} communities; at most {MAX_COMMUNITIES:,} (about 14 times Beijing's "
+                             "7,000)")
+        if self.total_households is None:
+            spread = self.households_per_community
+            households = communities * max(spread.mean, spread.min)
+            if households > MAX_HOUSEHOLDS:
+                raise ValueError(f"households_per_community: {communities:,} communities of about "
+                                 f"{max(spread.mean, spread.min):,.0f} households make about {households:,.0f} "
+                                 f"households; at most {MAX_HOUSEHOLDS:,} (about 12 times Beijing's 8.23 million)")
         return self
 
     @model_validator(mode="after")
@@ -132,22 +170,25 @@ class GridConfig(Section):
     time. Smaller grids leave more time and are patrolled more thoroughly.
     """
 
-    households: PositiveInt = Field(500, description="households per grid (300 before Wuchang's reform, 500 after [004])")
-    workers_per_grid: PositiveInt = Field(1, description="one grid, one worker [004]")
+    households: PositiveInt = Field(500, le=MAX_COMMUNITY, description="households per grid (300 before Wuchang's "
+                                                                       "reform, 500 after [004]), 1 to 1,000,000")
+    workers_per_grid: PositiveInt = Field(1, le=100, description="one grid, one worker [004]; at most 100")
     shift: Shift = Shift()
     data_chores_share: Share = Field(
         0.25, description="share of working time on data collection (Wuchang cut it by more than 20% [004]; "
                           "the level is an assumption)")
-    patrol_every: PositiveInt = Field(1, description="working days between two patrols of a grid")
+    patrol_every: PositiveInt = Field(1, le=365, description="working days between two patrols of a grid, 1 to 365")
     patrol_households: NonNegativeInt = Field(
-        150, description="households a patrol passes; a patrol sees a visible problem with probability "
-                         "patrol_households / households of the grid (assumption)")
+        150, le=MAX_COMMUNITY, description="households a patrol passes (at most 1,000,000); a patrol sees a visible "
+                                           "problem with probability patrol_households / households of the grid "
+                                           "(assumption)")
     patrol_minutes_per_household: Duration = Field(0.3, description="patrol time per household passed (assumption)")
     home_visit_target: Share = Field(0.9, description="share of households visited a year (Beijing: at least 90% [003])")
     home_visit_minutes: Duration = Field(20.0, description="length of a home visit (assumption)")
     home_visit_detect: Probability = Field(
         0.3, description="probability a visited household mentions a problem it has not raised (assumption)")
-    chat_pickup: Duration = Field(30.0, description="working time before a group-chat message is picked up")
+    chat_pickup: Duration = Field(30.0, description="working time before a group-chat message is picked up (at "
+                                                    "most 365d)")
     care: NonNegativeFloat = Field(
         0.5, le=10, description="log-odds of solving an A-level matter added for each doubling of the handling "
                                 "minutes a worker has a week per household of the grid: the time a worker can "
@@ -163,7 +204,8 @@ class GridConfig(Section):
                                "(trust_households / households per grid) ^ trust, the extra taken from the hotline "
                                "(assumption)")
     trust_households: PositiveInt = Field(
-        500, description="households per grid at which demand.channels hold (Wuchang's standard [004])")
+        500, le=MAX_COMMUNITY, description="households per grid at which demand.channels hold (Wuchang's standard "
+                                           "[004]), 1 to 1,000,000")
 
     def channel_shares(self, channels: dict[str, float], households: float) -> dict[str, float]:
         """The channels residents of a grid of ``households`` raise problems by: the grid worker's share
@@ -210,10 +252,12 @@ class Volunteers(Section):
     chief [003].
     """
 
-    per_1000_households: NonNegativeFloat = Field(0.0, description="volunteers per 1,000 households (0: none)")
+    per_1000_households: NonNegativeFloat = Field(0.0, le=1000, description="volunteers per 1,000 households (0: "
+                                                                            "none; at most 1,000, one a household)")
     sighting_rate: NonNegativeFloat = Field(
-        0.25, description="daily rate at which one volunteer per 1,000 households reports a visible problem: a "
-                          "daily walk (日常寻访 [003]) past a quarter of them (assumption: the share)")
+        0.25, le=100, description="daily rate (at most 100) at which one volunteer per 1,000 households reports a "
+                                  "visible problem: a daily walk (日常寻访 [003]) past a quarter of them (assumption: "
+                                  "the share)")
 
 
 class Committee(Section):
@@ -280,11 +324,11 @@ class Category(Section):
 class ScriptedProblem(Section):
     """One problem placed by hand, for teaching and for exact-trace tests."""
 
-    at: Duration
+    at: LongDuration = Field(description="when the problem appears (at most 3650d, the longest horizon)")
     category: str
-    street: NonNegativeInt = 0
-    household: NonNegativeInt = Field(0, description="number of the household within its street (taken modulo "
-                                                     "the street's households)")
+    street: NonNegativeInt = Field(0, le=MAX_STREETS, description="street, numbered from 0")
+    household: NonNegativeInt = Field(0, le=MAX_HOUSEHOLDS, description="number of the household within its street "
+                                                                        "(taken modulo the street's households)")
     level: Optional[Literal[LEVELS]] = None
     urgency: Optional[str] = None
     channel: Literal[CHANNELS] = "hotline"
@@ -293,17 +337,19 @@ class ScriptedProblem(Section):
 class Demand(Section):
     """Problems appearing in grids and residents raising them (MODEL.md 2.1-2.2)."""
 
-    problems_per_household_per_year: NonNegativeFloat = 0.8
+    problems_per_household_per_year: NonNegativeFloat = Field(
+        0.8, le=MAX_RATE, description="problems appearing in a household a year, 0 to 1,000")
     raise_prob: Probability = Field(0.9, description="probability that a resident raises a problem at all")
     raise_delay: DistributionSpec = Field(
         default_factory=lambda: {"dist": "lognormal", "mean": 720.0, "cv": 1.5})
-    daily_profile: list[NonNegativeFloat] = Field(
+    daily_profile: list[Annotated[float, Field(ge=0, le=1e6)]] = Field(
         default_factory=lambda: [0.2, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.2, 1.6, 1.8, 1.8, 1.6,
                                  1.3, 1.4, 1.6, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 0.9, 0.6, 0.3],
-        min_length=24, max_length=24, description="relative arrival rate in each hour of the day")
-    weekly_profile: list[NonNegativeFloat] = Field(
+        min_length=24, max_length=24, description="relative arrival rate in each hour of the day (weights 0 to "
+                                                  "1,000,000)")
+    weekly_profile: list[Annotated[float, Field(ge=0, le=1e6)]] = Field(
         default_factory=lambda: [1.1, 1.05, 1.0, 1.0, 1.0, 0.95, 0.9],
-        min_length=7, max_length=7, description="relative arrival rate Monday..Sunday")
+        min_length=7, max_length=7, description="relative arrival rate Monday..Sunday (weights 0 to 1,000,000)")
     channels: dict[Literal[CHANNELS], Share] = Field(
         default_factory=lambda: {"hotline": 0.75, "online": 0.15, "grid_worker": 0.10})
     categories: list[Category] = Field(default_factory=lambda: [Category(name="general", share=1.0)],
@@ -348,7 +394,8 @@ class Consultation(Section):
     dispatcher's triage time), to a department that calls back; meanwhile a share of residents call again.
     """
 
-    per_household_per_year: NonNegativeFloat = 1.0
+    per_household_per_year: NonNegativeFloat = Field(1.0, le=MAX_RATE, description="questions a household asks a "
+                                                                                  "year, 0 to 1,000")
     online_share: Share = 0.1
     knowledge_base_coverage: Probability = 0.85
     callback: DistributionSpec = Field(
@@ -364,15 +411,15 @@ class Consultation(Section):
 class Hotline(Section):
     """The 12345 centre: lines, agents, talk time, caller patience and redials (MODEL.md 2.3)."""
 
-    lines: PositiveInt = 30
-    agents: PositiveInt = 12
+    lines: PositiveInt = Field(30, le=1_000_000, description="telephone lines, 1 to 1,000,000")
+    agents: PositiveInt = Field(12, le=100_000, description="agents answering at once, 1 to 100,000")
     talk_time: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 5.0, "cv": 0.6})
     patience: OptionalDistributionSpec = Field(
         default_factory=lambda: {"dist": "exponential", "mean": 3.0},
         description="how long a caller waits for an agent before hanging up; none: callers never hang up")
     redial_prob: Probability = 0.6
     redial_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "exponential", "mean": 20.0})
-    max_attempts: PositiveInt = 5
+    max_attempts: PositiveInt = Field(5, le=100, description="calls a resident makes at most, 1 to 100")
     service_level_threshold: Duration = Field(0.25, description="answered within this counts for the service level")
     switch: dict[Literal["online", "grid_worker"], Share] = Field(
         default_factory=lambda: {"online": 0.2, "grid_worker": 0.1},
@@ -469,12 +516,12 @@ class Levels(Section):
 class Forces(Section):
     """The 1+4+N forces: stationed at the street, or on call from the district."""
 
-    stationed: dict[str, PositiveInt] = Field(
+    stationed: dict[str, Annotated[int, Field(gt=0, le=1_000)]] = Field(
         default_factory=lambda: {"urban_management": 2, "police": 1, "fire": 1, "traffic": 1, "market_regulation": 1},
-        description="teams of each force stationed at every street (1+4)")
-    on_call: dict[str, PositiveInt] = Field(
+        description="teams of each force stationed at every street (1+4), 1 to 1,000 each")
+    on_call: dict[str, Annotated[int, Field(gt=0, le=10_000)]] = Field(
         default_factory=lambda: {"housing": 2, "planning": 1, "parks": 1, "ecology": 1, "culture": 1},
-        description="teams of each department on call from the district (N)")
+        description="teams of each department on call from the district (N), 1 to 10,000 each")
     all_on_call: bool = Field(False, description="withdraw stationed forces: every force comes from the district")
     withdrawn_availability: Share = Field(
         0.5, description="with all_on_call, the share of the withdrawn 1+4 teams the streets' whistles can count on, "
@@ -591,14 +638,21 @@ class Evaluation(Section):
 
     delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": DAY, "cv": 0.5})
     reach_prob: Probability = Field(0.9, description="probability the resident answers the follow-up call")
-    intercept: float = -1.5
-    solved: float = 3.5
-    late_response: float = -0.8
-    per_day_open: float = -0.05
-    per_bounce: float = -0.3
-    late_completion: float = Field(-0.5, description="closed after its class's completion limit (assumption)")
-    per_failed_call: float = Field(-0.2, description="each busy tone or hang-up before getting through: \"hard "
-                                                    "to get through\" [001] (assumption)")
+    intercept: float = Field(-1.5, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                             description="log-odds of satisfaction before the terms below, -100 to 100")
+    solved: float = Field(3.5, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                          description="log-odds added when reported solved, -100 to 100")
+    late_response: float = Field(-0.8, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                                 description="log-odds added when the response was late, -100 to 100")
+    per_day_open: float = Field(-0.05, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                                description="log-odds added for each day open, -100 to 100")
+    per_bounce: float = Field(-0.3, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                              description="log-odds added for each bounce, -100 to 100")
+    late_completion: float = Field(-0.5, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                                   description="closed after its class's completion limit, -100 to 100 (assumption)")
+    per_failed_call: float = Field(-0.2, ge=-MAX_LOG_ODDS, le=MAX_LOG_ODDS,
+                                   description="each busy tone or hang-up before getting through: \"hard to get "
+                                               "through\" [001], -100 to 100 (assumption)")
     repeat_prob: Probability = Field(0.5, description="probability an unsolved problem is raised again")
     repeat_delay: DistributionSpec = Field(default_factory=lambda: {"dist": "lognormal", "mean": 4320.0, "cv": 1.0})
 
@@ -615,7 +669,8 @@ class Pressure(Section):
     """
 
     enabled: bool = False
-    bottom: NonNegativeInt = Field(3, description="streets named at the monthly meeting [002]")
+    bottom: NonNegativeInt = Field(3, le=MAX_STREETS, description="streets named at the monthly meeting [002], 0 to "
+                                                                  "5,000")
     speedup: Share = Field(0.2, description="cut in named streets' handling times next month (assumption)")
     solve_boost: Share = Field(0.3, description="share of would-be unsolved matters a named street solves with "
                                                 "extra effort (assumption)")
@@ -626,9 +681,9 @@ class Pressure(Section):
 class Ranking(Section):
     """Monthly ranking of streets by a weighted score of the three rates (MODEL.md 2.10)."""
 
-    response: NonNegativeFloat = 1.0
-    resolution: NonNegativeFloat = 1.0
-    satisfaction: NonNegativeFloat = 1.0
+    response: NonNegativeFloat = Field(1.0, le=1000, description="weight of the response rate, 0 to 1,000")
+    resolution: NonNegativeFloat = Field(1.0, le=1000, description="weight of the resolution rate, 0 to 1,000")
+    satisfaction: NonNegativeFloat = Field(1.0, le=1000, description="weight of the satisfaction rate, 0 to 1,000")
     pressure: Pressure = Pressure()
 
     @property
@@ -655,7 +710,8 @@ class Topics(Section):
 
     enabled: bool = False
     candidates: list[str] = Field(default_factory=list, description="categories the city may pick; empty: any")
-    per_month: PositiveInt = Field(1, description="topics chosen each month (2021: 27 problems in 12 months)")
+    per_month: PositiveInt = Field(1, le=1000, description="topics chosen each month (2021: 27 problems in 12 "
+                                                           "months), 1 to 1,000")
     lag: Duration = Field(60 * DAY, description="time for root-cause fixes to take effect (assumption)")
     reduction: Share = Field(0.3, description="cut in the category's arrival rate once in effect (assumption)")
     easier: NonNegativeFloat = Field(
@@ -679,11 +735,11 @@ class Scenario(Section):
     name: str = "scenario"
     description: str = ""
     gridgov_version: Optional[str] = Field(None, description="written into resolved scenarios, for provenance")
-    seed: NonNegativeInt = 20190101
+    seed: NonNegativeInt = Field(20190101, lt=2**64, description="seed of every random stream, 0 to 2^64 - 1")
     start_date: dt.date = Field(dt.date(2019, 1, 1), description="first simulated day: sets weekdays and months")
-    horizon: Duration = Field(30 * DAY, gt=0)
-    warmup: Duration = Field(0.0, description="requests that appear before this are simulated but left out of the "
-                                              "metrics, so they describe the system once it has filled up")
+    horizon: LongDuration = Field(30 * DAY, gt=0, description="simulated time, at most 3650d (ten years)")
+    warmup: LongDuration = Field(0.0, description="requests that appear before this are simulated but left out of "
+                                                  "the metrics, so they describe the system once it has filled up")
     organisation: Organisation = Organisation()
     grid: GridConfig = GridConfig()
     volunteers: Volunteers = Volunteers()

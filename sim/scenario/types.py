@@ -9,17 +9,39 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Optional
 
-from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-from .durations import format_duration, parse_duration
+from .durations import DAY, format_duration, parse_duration
 
-DURATION_JSON_SCHEMA: dict[str, Any] = {
-    "anyOf": [
-        {"type": "number", "minimum": 0, "description": "minutes"},
-        {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+\s*(s|sec|min|m|h|hours?|d|days?|w|weeks?)?\s*$"},
-    ],
-    "description": "a duration: minutes, or a number with a unit (45s, 30min, 2h, 7d, 2w)",
-}
+MAX_DURATION = 365 * DAY
+"""The longest duration a delay, effort, lead time, limit or shift may be: a year (525,600 minutes)."""
+MAX_HORIZON = 3650 * DAY
+"""The longest horizon (and warm-up, and scripted time): ten years (5,256,000 minutes)."""
+
+
+def duration_json_schema(maximum: float, words: str) -> dict[str, Any]:
+    """The JSON Schema of a duration of at most ``maximum`` minutes (``words`` says it for people)."""
+    return {
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": maximum, "description": "minutes"},
+            {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+\s*(s|sec|min|m|h|hours?|d|days?|w|weeks?)?\s*$"},
+        ],
+        "description": f"a duration: minutes, or a number with a unit (45s, 30min, 2h, 7d, 2w); at most {words}",
+    }
+
+
+DURATION_JSON_SCHEMA = duration_json_schema(MAX_DURATION, "365d (a year)")
+HORIZON_JSON_SCHEMA = duration_json_schema(MAX_HORIZON, "3650d (ten years)")
+
+
+def at_most(maximum: float, words: str):
+    """A validator refusing a duration above ``maximum`` minutes, saying the limit as ``words``."""
+    def check(minutes: Any) -> Any:
+        if minutes is not None and minutes > maximum:
+            got = format_duration(minutes) if minutes < 1e12 else f"{minutes:.6g} minutes"
+            raise ValueError(f"a duration must be at most {words}; got {got}")
+        return minutes
+    return check
 
 
 def is_none(value: Any) -> bool:
@@ -38,14 +60,25 @@ def _format_optional(value: float | None) -> str:
 Duration = Annotated[
     float,
     BeforeValidator(parse_duration),
+    AfterValidator(at_most(MAX_DURATION, "365d (a year)")),
     PlainSerializer(format_duration, when_used="json"),
     WithJsonSchema(DURATION_JSON_SCHEMA),
 ]
-"""A duration in minutes, written ``30min``, ``2h``, ``7d`` or as minutes."""
+"""A duration in minutes, written ``30min``, ``2h``, ``7d`` or as minutes; at most a year."""
+
+LongDuration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    AfterValidator(at_most(MAX_HORIZON, "3650d (ten years)")),
+    PlainSerializer(format_duration, when_used="json"),
+    WithJsonSchema(HORIZON_JSON_SCHEMA),
+]
+"""A horizon, warm-up or scripted time in minutes: at most ten years."""
 
 OptionalDuration = Annotated[
     Optional[float],
     BeforeValidator(_parse_optional_duration),
+    AfterValidator(at_most(MAX_DURATION, "365d (a year)")),
     PlainSerializer(_format_optional, when_used="json"),
     WithJsonSchema({"anyOf": [DURATION_JSON_SCHEMA, {"enum": ["none", None]}],
                     "description": "a duration, or none for no limit"}),
