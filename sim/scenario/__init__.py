@@ -3,7 +3,9 @@
 A scenario is validated data: the schema (``schema``: every parameter, its default and bounds), its field
 types and durations (``types``, ``durations``), the duration distributions a scenario may name
 (``distributions``), the loader that reads YAML files with ``extends:``, ``variants:`` and ``--set``
-(``loader``), the one error a user can cause (``errors``) and the JSON Schema for editors (``jsonschema``).
+(``loader``) through a reader that bounds what a file may ask for (``yamlsafe``: size, nesting, aliases), the
+size check of the work a scenario asks for (``size``), the one error a user can cause (``errors``) and the JSON
+Schema for editors (``jsonschema``).
 
 Imports: nothing of gridgov. Everything else in ``sim`` builds on this layer.
 """

@@ -10,6 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+ECHO_LIMIT = 100  # characters of a value a message repeats
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, so a message never repeats a huge value whole."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
+
 
 class ScenarioError(Exception):
     """A scenario file, override or command-line value that cannot be used."""
@@ -27,6 +34,6 @@ class ScenarioError(Exception):
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.field:
-            where.append(f"field '{self.field}'")
+            where.append(f"field '{shorten(self.field)}'")
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message

@@ -9,6 +9,7 @@ naming the file, the line and the field path.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import typing
 from pathlib import Path
@@ -18,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .distributions import DIST_NAMES
-from .errors import ScenarioError
+from . import yamlsafe
+from .errors import ECHO_LIMIT, ScenarioError, shorten
 from .schema import Scenario
 
 Path_ = tuple  # a field path: keys and list indices
@@ -105,17 +107,29 @@ def apply_sets(raw: dict, origins: dict, sets: Iterable[str]) -> tuple[dict, dic
     for item in sets:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
-            raise ScenarioError(f"'{item}' is not KEY=VALUE (for example grid.households=300)", "--set")
-        try:
-            value = yaml.safe_load(text)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):  # kept as text for the schema to judge
-            value = text
+            raise ScenarioError(f"'{shorten(item)}' is not KEY=VALUE (for example grid.households=300)", "--set")
+        source = f"--set {shorten(item)}"
+        value = _set_value(text, source)
         path = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
-        _set_path(raw, path, value, item)
+        if len(path) > yamlsafe.MAX_DEPTH:
+            raise ScenarioError(f"the key has {len(path)} parts; a scenario is at most {yamlsafe.MAX_DEPTH} "
+                                "levels deep", source)
+        _set_path(raw, path, value, shorten(item))
         for end in range(1, len(path)):  # sections that only the override created
-            origins.setdefault(path[:end], (f"--set {item}", None))
-        origins[path] = (f"--set {item}", None)
+            origins.setdefault(path[:end], (source, None))
+        origins[path] = (source, None)
     return raw, origins
+
+
+def _set_value(text: str, source: str) -> Any:
+    """An override's value read as YAML within the same bounds as a file; text YAML cannot read is kept as text
+    for the schema to judge, while a value beyond the bounds (too deep, too many aliases) is refused."""
+    try:
+        return yamlsafe.parse(text, source)
+    except yamlsafe.BoundsExceeded:
+        raise
+    except ScenarioError:
+        return text
 
 
 def _set_path(raw: dict, path: Path_, value: Any, item: str) -> None:
@@ -140,6 +154,13 @@ def _set_path(raw: dict, path: Path_, value: Any, item: str) -> None:
 # --- reading files ---------------------------------------------------------------------------
 
 def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]:
+    """The data of ``path`` laid over the files it ``extends``, and the origin of each field.
+
+    ``extends`` is resolved from the real file, after following symbolic links
+    (as os.path.realpath does), so a linked scenario finds its parent as the
+    file it points to does; a path through no link is kept as the user gave
+    it, for the messages. Every file of the chain is read with the same bounds.
+    """
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p.name) for p in (*chain, resolved))
@@ -149,67 +170,56 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]
     parent = raw.pop("extends", None)
     if parent is None:
         return raw, origins
-    if not isinstance(parent, str):
-        raise ScenarioError("must be the path of another scenario file", path, "extends", lines.get(("extends",)))
-    parent_path = (path.parent / parent)
-    if parent_path.resolve() in (*chain, resolved):
-        cycle = " -> ".join(p.name for p in (*chain, resolved, parent_path.resolve()))
-        raise ScenarioError(f"'extends' makes a cycle: {cycle}", path, "extends", lines.get(("extends",)))
-    if not parent_path.is_file():
-        raise ScenarioError(f"the file '{parent}' it names does not exist (looked for {parent_path})",
-                            path, "extends", lines.get(("extends",)))
-    parent_raw, parent_origins = _read_with_extends(parent_path, (*chain, resolved))
+    line = lines.get(("extends",))
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError("must be the path of another scenario file", path, "extends", line)
+    parent_path = (resolved.parent if path.is_symlink() else path.parent) / parent  # the OS follows linked folders
+    try:
+        parent_resolved, found = parent_path.resolve(), parent_path.exists()
+    except OSError as exc:  # a name too long for the file system, say
+        raise ScenarioError(f"'{shorten(parent)}' cannot be a file's path ({exc.strerror})",
+                            path, "extends", line) from None
+    if parent_resolved in (*chain, resolved):
+        cycle = " -> ".join(p.name for p in (*chain, resolved, parent_resolved))
+        raise ScenarioError(f"'extends' makes a cycle: {cycle}", path, "extends", line)
+    if not found:
+        raise ScenarioError(f"the file '{shorten(parent)}' it names does not exist (looked for "
+                            f"{shorten(str(parent_path), 3 * ECHO_LIMIT)})", path, "extends", line)
+    try:
+        parent_raw, parent_origins = _read_with_extends(parent_path, (*chain, resolved))
+    except ScenarioError as exc:
+        if exc.file != parent_path:  # an error further up the chain already says where it was reached from
+            raise
+        raise ScenarioError(f"{exc.message} (the file named by field 'extends' of {path}, line {line})",
+                            exc.file, exc.field, exc.line) from None
     return merge(parent_raw, raw), {**parent_origins, **origins}
 
 
 def _read_yaml(path: Path) -> tuple[dict, dict[Path_, int]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("no such file; give the path of a scenario YAML file (see scenarios/)", path) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot be read as a UTF-8 text file ({exc.__class__.__name__})", path) from None
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        message = (problem if isinstance(exc, yaml.constructor.ConstructorError)
-                   else f"YAML syntax error: {problem}; check indentation, colons and quotes")
-        raise ScenarioError(message, path, None, mark.line + 1 if mark else None) from None
-    finally:
-        loader.dispose()
+    """A scenario file's mapping and the line of each field, read within ``yamlsafe``'s bounds."""
+    lines: dict[Path_, int] = {}
+    data = yamlsafe.parse(yamlsafe.read_text(path), path, lambda node: _index_lines(node, (), lines, path))
     if not isinstance(data, dict):
         raise ScenarioError("a scenario file must be a YAML mapping of keys to values (name:, horizon:, ...)", path)
-    lines: dict[Path_, int] = {}
-    _index_lines(node, (), lines, path)
     return data, lines
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader whose value errors (an impossible date, a bad tag) point at their line."""
-
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {node.value!r}: {exc}", node.start_mark) from None
-
-
 def _index_lines(node: yaml.Node, path: Path_, lines: dict, file: Path) -> None:
+    """Record the line of every key and list item below ``node``; refuse keys that are not names, or twice.
+
+    Bounded by the loader: at most ``yamlsafe.MAX_DEPTH`` levels, and the
+    values aliases repeat at most ``yamlsafe.MAX_ALIAS_VALUES``.
+    """
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
             key = key_node.value
             if key_node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"):
-                raise ScenarioError(f"key '{key}' is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a name; "
-                                    "keys are names such as horizon or hotline (quote it if you must)", file,
-                                    ".".join(map(str, (*path, key))), key_node.start_mark.line + 1)
+                raise ScenarioError(f"key '{shorten(str(key))}' is read as a {key_node.tag.rsplit(':', 1)[-1]}, "
+                                    "not a name; keys are names such as horizon or hotline (quote it if you must)",
+                                    file, ".".join(map(str, (*path, key))), key_node.start_mark.line + 1)
             if key in seen:
-                raise ScenarioError(f"key '{key}' appears twice in the same mapping", file,
+                raise ScenarioError(f"key '{shorten(key)}' appears twice in the same mapping", file,
                                     ".".join(map(str, (*path, key))), key_node.start_mark.line + 1)
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
@@ -247,6 +257,7 @@ def _describe(exc: ValidationError, raw: dict, origins: dict, prefix: Path_) -> 
         message = named.group(2)
     else:
         message = _message(first, path)
+    message = _trim_echoes(message, first.get("input"))
     if len(errors) > 1:
         message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} after this one)"
     in_variant = bool(prefix) and _origin(origins, (*prefix, *path), exact=True) is not None
@@ -257,6 +268,23 @@ def _describe(exc: ValidationError, raw: dict, origins: dict, prefix: Path_) -> 
         message = f"in variant '{prefix[-1]}': {message}"
     file, line = _origin(origins, full) or (None, None)
     return ScenarioError(message, file, ".".join(map(str, full)) or None, line)
+
+
+def _trim_echoes(message: str, value: Any) -> str:
+    """``message`` with every long string of ``value`` that it repeats shortened: the schema's own messages
+    quote what they refuse ("'3 fortnights' is not a duration"), which may be a megabyte long."""
+    for text in sorted(_long_strings(value), key=len, reverse=True):
+        message = message.replace(repr(text), shorten(repr(text))).replace(text, shorten(text))
+    return message
+
+
+def _long_strings(value: Any) -> set[str]:
+    """The strings in ``value`` (keys too) longer than a message may repeat; bounded, as the loader bounds
+    the data's size and depth."""
+    if isinstance(value, str):
+        return {value} if len(value) > ECHO_LIMIT else set()
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return set().union(*(_long_strings(k) | _long_strings(v) for k, v in items))
 
 
 def _data_path(loc: tuple, raw: Any) -> Path_:
@@ -291,20 +319,44 @@ def _message(error: dict, path: Path_) -> str:
     kind, got = error["type"], error.get("input")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path[:-1])
-        return (f"unknown key '{path[-1]}'. Allowed keys here: {', '.join(allowed)}" if allowed
-                else f"unknown key '{path[-1]}'")
+        nested = _nested_form(path[-1], got, allowed)
+        if nested:
+            return (f"unknown key '{shorten(path[-1])}': a dotted path works in --set only; in a file, "
+                    f"write it nested: {nested}")
+        return (f"unknown key '{shorten(str(path[-1]))}'. Allowed keys here: {', '.join(allowed)}" if allowed
+                else f"unknown key '{shorten(str(path[-1]))}'")
+    if kind == "model_type":  # pydantic names the section's class ("instance of GridConfig"): say what it is
+        allowed = _allowed_keys(path)
+        return f"must be a section of keys with their values (allowed keys: {', '.join(allowed)}), not {_echo(got)}"
     if kind == "missing":
         return "this required key is missing"
     if kind == "union_tag_invalid":
-        return f"'dist' must be one of {', '.join(DIST_NAMES)} (got '{error['ctx'].get('tag')}')"
+        return f"'dist' must be one of {', '.join(DIST_NAMES)} (got {_echo(error['ctx'].get('tag'))})"
     if kind == "union_tag_not_found":
         return f"a distribution needs 'dist: ...', one of {', '.join(DIST_NAMES)} (or write a plain duration)"
     text = error["msg"]
     text = re.sub(r"^(Value error|Assertion failed), ", "", text)
     text = text[0].lower() + text[1:] if text else text
     if kind not in ("value_error",) and not isinstance(got, (dict, list)):
-        text += f" (got {got!r})"
+        text += f" (got {_echo(got)})"
     return text
+
+
+def _echo(value: Any) -> str:
+    """A value the user wrote, as a message repeats it: at most ``errors.ECHO_LIMIT`` characters."""
+    return shorten(repr(value) if isinstance(value, str) else json.dumps(value, default=str))
+
+
+def _nested_form(key: Any, value: Any, allowed: list[str]) -> Optional[str]:
+    """``grid: {households: 300}`` for a dotted key ``grid.households: 300`` whose first part is a key
+    allowed here, or None: a dotted path is the --set way of naming a field, not a YAML key."""
+    if not isinstance(key, str) or "." not in key or key.split(".", 1)[0] not in allowed:
+        return None
+    head, *rest = key.split(".")
+    nested = _echo(value) if not isinstance(value, str) else shorten(value)
+    for part in reversed(rest):
+        nested = f"{{{part}: {nested}}}"
+    return f"{head}: {nested}"
 
 
 def _allowed_keys(path: Path_) -> list[str]:
