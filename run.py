@@ -13,6 +13,7 @@ exit with status 2 and a one-paragraph message, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import os
 import re
@@ -537,6 +538,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gridgov: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not bad input: say so plainly, trace only on request
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):   # the disk
+            print(f"gridgov: cannot write {exc.filename or 'the results'}: {exc.strerror}. Every replication that "
+                  "finished is saved in the results folder's .replications/ and no file is left half-written: "
+                  "make room and run the same command again", file=sys.stderr)
+            return EXIT_FAILURE
         if os.environ.get("GRIDGOV_DEBUG"):
             traceback.print_exc()
         print(f"gridgov: internal error: {exc.__class__.__name__}: {exc} "

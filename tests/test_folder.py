@@ -105,3 +105,75 @@ def test_a_folder_cut_short_while_being_written_is_refused_as_incomplete(tmp_pat
     done = gridgov("report", str(tmp_path))
     assert done.returncode == 2 and "incomplete" in done.stderr and "Traceback" not in done.stderr
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+class FailsAfterOne:
+    """An engine whose first replication finishes and whose second fails (a variant whose parameters crash)."""
+
+    def run(self, jobs, done, tick=None):
+        from sim.experiment.replication import run_one
+
+        task, records = jobs[0]
+        done(0, run_one(task.scenario, task.replication, records))
+        raise ZeroDivisionError("a variant crashed")
+
+    def describe(self) -> str:
+        return "failing"
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_failing_replication_does_not_cost_what_finished(tmp_path):
+    """What finished is written, marked partial, before the failure is raised; the same command resumes it."""
+    plan = RunPlan(load_scenario(TEACHING, ["horizon=5d"]))
+    with pytest.raises(ZeroDivisionError):
+        execute(plan, 3, ResultsFolder(tmp_path), FailsAfterOne())
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["replications"] == 1 and summary["partial"].startswith("stopped: a replication failed")
+    assert json.loads((tmp_path / "provenance.json").read_text())["complete"] is False
+    assert load_results(tmp_path).replications["replication"].tolist() == [0]
+
+
+def test_a_full_disk_never_leaves_a_table_cut_mid_row(tmp_path, monkeypatch):
+    """The disk fills up while the tables are written: every file there is whole (the old one or the new one),
+    nothing temporary is left, and the folder, without provenance.json, is refused as incomplete."""
+    execute(RunPlan(load_scenario(TEACHING, ["horizon=5d"])), 2, ResultsFolder(tmp_path))
+    import errno
+    import os
+
+    from sim.experiment import store
+
+    calls = {"n": 0}
+    real = os.fsync
+
+    def full(fd):
+        calls["n"] += 1
+        if calls["n"] > 4:   # a few files written, then no space left
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(store.os, "fsync", full)
+    with pytest.raises(OSError):
+        execute(RunPlan(load_scenario(TEACHING, ["horizon=6d"])), 2, ResultsFolder(tmp_path))
+    assert not list(tmp_path.rglob(".*.tmp"))
+    for table in tmp_path.glob("*.csv"):
+        assert table.read_bytes().endswith(b"\n"), table.name
+    with pytest.raises(ScenarioError, match="is incomplete"):
+        load_results(tmp_path)
+
+
+def test_a_full_disk_is_said_plainly(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from run import main
+    from sim.experiment import store
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "fsync", full)
+    status = main(["run", str(TEACHING), "--set", "horizon=2d", "-r", "1", "--out", str(tmp_path / "out"), "-q"])
+    said = capsys.readouterr().err
+    assert status == 1 and "No space left on device" in said and "run the same command again" in said
+    assert "internal error" not in said and not list((tmp_path / "out").rglob(".*.tmp"))

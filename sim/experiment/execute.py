@@ -111,7 +111,7 @@ def execute(plan: Plan, replications: int, folder: ResultsFolder, engine=None, r
 
     experiment = Experiment(plan.scenarios, engine, folder.store, records, done, progress.plan,
                             progress.tick if progress.enabled else None)
-    reached, stopped = None, ""
+    reached, stopped, failure = None, "", None
     try:
         if precision:
             reached = run_until_precise(experiment, replications, precision)
@@ -121,6 +121,8 @@ def execute(plan: Plan, replications: int, folder: ResultsFolder, engine=None, r
         stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
     except EngineLost as exc:  # a worker killed, a cluster lost: keep what finished, say what happened
         stopped = f"stopped: {exc}"
+    except Exception as exc:  # a replication that failed: the others' results are written, then it is raised
+        stopped, failure = f"stopped: a replication failed ({exc.__class__.__name__})", exc
     finally:
         progress.close()
     runs = {variant: reps for variant, reps in experiment.runs.items() if reps}
@@ -136,4 +138,6 @@ def execute(plan: Plan, replications: int, folder: ResultsFolder, engine=None, r
     finished = experiment.finished()
     seconds = time.perf_counter() - clock
     folder.finish(finished, seconds, engine.describe(), started, reused, stopped)
+    if failure is not None:
+        raise failure
     return Outcome(folder, runs, summary, reached, stopped, reused, seconds, len(finished))
