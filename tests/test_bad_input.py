@@ -487,3 +487,13 @@ def test_streets_per_district_names_the_bad_item():
     proc = validate(ROOT / "scenarios" / "teaching_street.yaml", "--set", "organisation.districts=2",
                     "--set", "organisation.streets_per_district=[1, 0]")
     assert_refused(proc, field="organisation.streets_per_district.1", hints=("greater than 0",))
+
+
+def test_an_error_inside_an_override_names_the_override_not_the_file_it_replaced(capsys):
+    """``--set`` replaces a whole section the base file wrote: an error inside it is the override's."""
+    from run import main
+
+    status = main(["validate", "scenarios/teaching_street.yaml", "--set",
+                   "demand.raise_delay={dist: lognormal, mean: 30min, cv: 1e155}"])
+    said = capsys.readouterr().err
+    assert status == 2 and said.startswith("gridgov: error: --set demand.raise_delay=") and "base.yaml" not in said

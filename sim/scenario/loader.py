@@ -115,6 +115,8 @@ def apply_sets(raw: dict, origins: dict, sets: Iterable[str]) -> tuple[dict, dic
             raise ScenarioError(f"the key has {len(path)} parts; a scenario is at most {yamlsafe.MAX_DEPTH} "
                                 "levels deep", source)
         _set_path(raw, path, value, shorten(item))
+        for below in [k for k in origins if len(k) > len(path) and k[:len(path)] == path]:
+            del origins[below]   # the file's keys under the path are gone: an error there is the override's
         for end in range(1, len(path)):  # sections that only the override created
             origins.setdefault(path[:end], (source, None))
         origins[path] = (source, None)
