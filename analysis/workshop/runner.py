@@ -26,6 +26,7 @@ from sim.scenario.loader import with_sets
 from sim.scenario.schema import Scenario
 
 from ..results import Results, load_results
+from ..text import LANGS, Text
 from . import policies
 from .words import WORDS
 
@@ -35,7 +36,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 # block the others extend), hotline_theory.yaml (the validation's queue) or beijing.yaml (a city of millions:
 # minutes a replication)
 WORKSHOP_SCENARIOS = ("teaching_street.yaml", "wuchang.yaml")
-POLICY = {"en": "your policy", "zh": "你的方案"}  # the variant's name, in the language of the run
+POLICY = {lang: Text(lang).variant("your policy") for lang in LANGS}  # the variant's name in the run's language
 
 
 def scenario_files() -> dict[str, str]:
