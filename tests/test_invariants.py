@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -539,11 +540,15 @@ def test_category_without_forces_is_refused_or_runs():
 
 
 def test_extreme_satisfaction_coefficients_do_not_crash():
-    """``evaluation.intercept`` and the other coefficients are unbounded floats; a very negative score
-    means P(satisfied) = 0, not a crash (``math.exp(-z)`` overflows in ``satisfaction_probability``)."""
+    """``evaluation.intercept`` and the other coefficients go from -100 to 100: at the bound a score means
+    P(satisfied) of about 4e-44, not a crash (``math.exp(-z)`` in ``satisfaction_probability``), and beyond it
+    the scenario is refused."""
     d = copy.deepcopy(BASE_DICT)
     d["horizon"] = 5 * 1440.0
     d["evaluation"]["intercept"] = -1000.0
+    with pytest.raises(ValueError, match="greater than or equal to -100"):
+        Scenario.model_validate(d)
+    d["evaluation"]["intercept"] = -100.0
     d["evaluation"]["delay"] = {"dist": "fixed", "value": 60.0}
     result = simulate(Scenario.model_validate(d), records=True)
     evaluated = result.issues["evaluated_min"].notna().sum()

@@ -388,7 +388,7 @@ def test_report_refuses_a_folder_that_is_not_results(folder, tmp_path):
     (half / "provenance.json").write_text('{"started": ', encoding="utf-8")
     (tmp_path / "empty").mkdir()
     for target, says in ((tmp_path / "empty", "missing summary.json"), (tmp_path / "missing", "does not exist"),
-                         (damaged, "cannot be read"), (half, "cannot be read")):
+                         (damaged, "summary.json: is not valid JSON"), (half, "provenance.json: is not valid JSON")):
         done = _run("report", str(target))
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert "results folder" in done.stderr and says in done.stderr
