@@ -15,11 +15,11 @@ import os
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from sim.model import organisation
 from sim.model.calendar import WorkCalendar
 from sim.model.streams import Stream
 from sim.scenario import ScenarioError, load_scenario
@@ -94,26 +94,26 @@ TOO_LARGE = ["--set", "organisation.total_households=100000000", "--set", "horiz
 @pytest.mark.parametrize("command", ["validate", "run"])
 def test_scenario_too_large_for_the_machine_is_refused_at_once(tmp_path, command):
     extra = ["-r", "1", "--out", tmp_path / "out"] if command == "run" else []
-    started = time.monotonic()
-    proc = gridgov(command, TEACHING, *TOO_LARGE, *extra)
-    seconds = time.monotonic() - started
-    message = refused(proc, "too large", "100,000,000 households", "requests", "3,650 days", "GB of memory",
-                      "this machine has", "--force")
-    assert seconds < 10, f"refused after {seconds:.1f} s: {message}"
+    proc = gridgov(command, TEACHING, *TOO_LARGE, *extra)   # within the subprocess' time limit
+    refused(proc, "too large", "100,000,000 households", "requests", "3,650 days", "GB of memory",
+           "this machine has", "--force")
     assert not (tmp_path / "out").exists()
 
 
-def test_size_check_is_immediate_and_builds_nothing():
-    # the largest organisation the schema accepts, most communities split into many parts by a cap of 1
+def test_size_check_is_immediate_and_builds_nothing(monkeypatch):
+    """The check estimates from the numbers: it never builds the organisation it judges (how fast it is, is the
+    benchmark's business). The largest organisation the schema accepts, communities split by a cap of 1."""
+    def never(*_args, **_kwargs):
+        raise AssertionError("the size check built the organisation")
+
+    monkeypatch.setattr(organisation, "build_city", never)
     scenario = load_scenario(TEACHING, ["organisation.districts=20", "organisation.streets_per_district=250",
                                         "organisation.communities_per_street=20",
                                         "organisation.total_households=100000000", "organisation.community_cap=1",
                                         "grid.households=1", "grid.patrol_households=0", "grid.home_visit_target=0",
                                         "horizon=3650d"])
-    started = time.perf_counter()
     with pytest.raises(ScenarioError) as refusal:
         check_size(scenario, memory=8e9)
-    assert time.perf_counter() - started < 0.1
     text = str(refusal.value)
     assert "100,000,000 households" in text and "8.0 GB" in text and "--force" in text
     check_size(scenario, force=True, memory=8e9)  # forced, nothing is refused

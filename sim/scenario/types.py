@@ -30,8 +30,8 @@ def duration_json_schema(maximum: float, words: str) -> dict[str, Any]:
     }
 
 
-DURATION_JSON_SCHEMA = duration_json_schema(MAX_DURATION, "365d (a year)")
-HORIZON_JSON_SCHEMA = duration_json_schema(MAX_HORIZON, "3650d (ten years)")
+DURATION_WORDS = "365d (a year)"
+DURATION_JSON_SCHEMA = duration_json_schema(MAX_DURATION, DURATION_WORDS)
 
 
 def at_most(maximum: float, words: str):
@@ -57,28 +57,28 @@ def _format_optional(value: float | None) -> str:
     return "none" if value is None else format_duration(value)
 
 
-Duration = Annotated[
-    float,
-    BeforeValidator(parse_duration),
-    AfterValidator(at_most(MAX_DURATION, "365d (a year)")),
-    PlainSerializer(format_duration, when_used="json"),
-    WithJsonSchema(DURATION_JSON_SCHEMA),
-]
+def bounded_duration(maximum: float, words: str):
+    """A duration type in minutes, parsed from ``30min``, ``2h``, ``7d`` or minutes and written back with its
+    unit, at most ``maximum`` minutes (``words`` says the limit in messages and in the JSON Schema)."""
+    return Annotated[
+        float,
+        BeforeValidator(parse_duration),
+        AfterValidator(at_most(maximum, words)),
+        PlainSerializer(format_duration, when_used="json"),
+        WithJsonSchema(duration_json_schema(maximum, words)),
+    ]
+
+
+Duration = bounded_duration(MAX_DURATION, DURATION_WORDS)
 """A duration in minutes, written ``30min``, ``2h``, ``7d`` or as minutes; at most a year."""
 
-LongDuration = Annotated[
-    float,
-    BeforeValidator(parse_duration),
-    AfterValidator(at_most(MAX_HORIZON, "3650d (ten years)")),
-    PlainSerializer(format_duration, when_used="json"),
-    WithJsonSchema(HORIZON_JSON_SCHEMA),
-]
+LongDuration = bounded_duration(MAX_HORIZON, "3650d (ten years)")
 """A horizon, warm-up or scripted time in minutes: at most ten years."""
 
 OptionalDuration = Annotated[
     Optional[float],
     BeforeValidator(_parse_optional_duration),
-    AfterValidator(at_most(MAX_DURATION, "365d (a year)")),
+    AfterValidator(at_most(MAX_DURATION, DURATION_WORDS)),
     PlainSerializer(_format_optional, when_used="json"),
     WithJsonSchema({"anyOf": [DURATION_JSON_SCHEMA, {"enum": ["none", None]}],
                     "description": "a duration, or none for no limit"}),
