@@ -203,3 +203,20 @@ def test_ctrl_c_always_stops_a_pool_promptly(tmp_path):
         stopped = interrupt_after(["run", "scenarios/teaching_street.yaml", "--set", "horizon=10d",
                                    "--replications", "500", "--workers", "2"], out, 3 + 2 * attempt, timeout=30)
         assert stopped.returncode == 130, stopped.stderr
+
+
+def test_ctrl_c_waits_for_a_save_to_finish():
+    """Ctrl-C pressed while a replication is being saved takes effect once the save is whole: never halfway
+    through the ZIP (which turned it into an unrelated error) and never lost (which let the run go on)."""
+    from sim.experiment.engines import held
+
+    steps = []
+    try:
+        with held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            steps.append("saved")
+        steps.append("after")
+    except KeyboardInterrupt:
+        steps.append("stopped")
+    assert steps == ["saved", "stopped"]

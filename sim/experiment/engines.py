@@ -19,6 +19,7 @@ from typing import Callable, Optional
 from sim.scenario.errors import ScenarioError
 
 from .replication import Result, run_one
+from .signals import Held, held
 from .store import Task
 
 Job = tuple[Task, Optional[Path]]  # a task and where its records go (None: no records)
@@ -50,6 +51,7 @@ def _serve(tasks: Connection, results: Connection, ticking: bool) -> None:
     process does with SIGTERM itself, a worker just ends)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)  # the main process' wake-up pipe (``held``), inherited: not this worker's
     watch_parent()
     while True:
         try:
@@ -128,38 +130,14 @@ class LocalEngine:
         if self.workers <= 1 or len(jobs) <= 1:
             for index, (task, records) in enumerate(jobs):
                 progress = (lambda day, index=index: tick(index, day)) if tick else None
-                done(index, run_one(task.scenario, task.replication, records, progress))
+                result = run_one(task.scenario, task.replication, records, progress)
+                with held():
+                    done(index, result)
             return
-        context = multiprocessing.get_context()
         workers: list[_Worker] = []
         try:
-            workers = [_Worker(context, tick is not None) for _ in range(min(self.workers, len(jobs)))]
-            waiting = list(enumerate(jobs))[::-1]
-            for worker in workers:
-                worker.give(*waiting.pop())
-            busy = len(workers)
-            while busy:
-                by_pipe = {worker.results: worker for worker in workers if worker.job is not None}
-                for ready in wait([*by_pipe, *(w.process.sentinel for w in by_pipe.values())]):
-                    worker = by_pipe.get(ready)
-                    if worker is None:
-                        continue  # a sentinel: its pipe says so too, with anything it sent before dying
-                    try:
-                        kind, index, value = worker.results.recv()
-                    except (EOFError, OSError):
-                        raise EngineLost(f"a worker process died (exit code {worker.process.exitcode})") from None
-                    if kind == "tick":
-                        tick(index, value)
-                        continue
-                    if kind == "failed":
-                        raise value
-                    done(index, value)
-                    worker.job = None
-                    if waiting:
-                        worker.give(*waiting.pop())
-                    else:
-                        worker.stop()
-                        busy -= 1
+            with held() as hold:  # Ctrl-C stops the pool between steps, never halfway through one
+                self._pool(workers, jobs, done, tick, hold)
         except BaseException:
             _kill(workers)
             raise
@@ -167,6 +145,42 @@ class LocalEngine:
             worker.process.join()
             worker.jobs.close()
             worker.results.close()
+
+    def _pool(self, workers: list[_Worker], jobs: list[Job], done: Done, tick: Optional[Tick], hold: Held) -> None:
+        """Start the workers (into ``workers``, so that they are stopped whatever happens) and keep each one busy
+        until every job is done, or until Ctrl-C or SIGTERM is noted (``held`` then gives it back)."""
+        context = multiprocessing.get_context()
+        workers.extend(_Worker(context, tick is not None) for _ in range(min(self.workers, len(jobs))))
+        waiting = list(enumerate(jobs))[::-1]
+        for worker in workers:
+            worker.give(*waiting.pop())
+        busy = len(workers)
+        while busy and not hold.caught:
+            by_pipe = {worker.results: worker for worker in workers if worker.job is not None}
+            sentinels = [worker.process.sentinel for worker in by_pipe.values()]
+            for ready in wait([*by_pipe, *sentinels, *([hold] if hold.active else [])]):
+                if ready is hold:
+                    hold.drain()
+                    break
+                worker = by_pipe.get(ready)
+                if worker is None:
+                    continue  # a sentinel: its pipe says so too, with anything it sent before dying
+                try:
+                    kind, index, value = worker.results.recv()
+                except (EOFError, OSError):
+                    raise EngineLost(f"a worker process died (exit code {worker.process.exitcode})") from None
+                if kind == "tick":
+                    tick(index, value)
+                    continue
+                if kind == "failed":
+                    raise value
+                done(index, value)
+                worker.job = None
+                if waiting:
+                    worker.give(*waiting.pop())
+                else:
+                    worker.stop()
+                    busy -= 1
 
 
 class DaskEngine:
@@ -197,7 +211,9 @@ class DaskEngine:
                    for index, (task, records) in enumerate(jobs)}
         try:
             for future in as_completed(futures):
-                done(futures[future], future.result())
+                result = future.result()
+                with held():
+                    done(futures[future], result)
         except (KilledWorker, OSError, TimeoutError) as exc:  # OSError covers a closed connection
             self.client.cancel(list(futures))
             raise EngineLost(f"the Dask cluster was lost ({exc.__class__.__name__}: {exc})") from None
