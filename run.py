@@ -92,7 +92,7 @@ def parser() -> argparse.ArgumentParser:
                        help=f"cap of the --precision procedure (default {MAX_REPLICATIONS})")
         p.add_argument("--fresh", action="store_true",
                        help="discard replications saved in the results folder instead of resuming from them")
-        p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+        p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and warnings (a damaged saved replication set aside)")
         p.add_argument("--force", action="store_true",
                        help="run a scenario larger than this machine can take (its size is checked first)")
 

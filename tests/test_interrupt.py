@@ -208,7 +208,7 @@ def test_ctrl_c_always_stops_a_pool_promptly(tmp_path):
 def test_ctrl_c_waits_for_a_save_to_finish():
     """Ctrl-C pressed while a replication is being saved takes effect once the save is whole: never halfway
     through the ZIP (which turned it into an unrelated error) and never lost (which let the run go on)."""
-    from sim.experiment.engines import held
+    from sim.experiment.signals import held
 
     steps = []
     try:
@@ -220,3 +220,19 @@ def test_ctrl_c_waits_for_a_save_to_finish():
     except KeyboardInterrupt:
         steps.append("stopped")
     assert steps == ["saved", "stopped"]
+
+
+def test_an_ignored_ctrl_c_stays_ignored():
+    """A run started with Ctrl-C ignored (a background job of a script) is not stopped by it while a step is
+    held, and the handlers are as they were afterwards."""
+    from sim.experiment.signals import held
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with held() as hold:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+        assert hold.caught == []
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

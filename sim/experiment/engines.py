@@ -148,20 +148,21 @@ class LocalEngine:
 
     def _pool(self, workers: list[_Worker], jobs: list[Job], done: Done, tick: Optional[Tick], hold: Held) -> None:
         """Start the workers (into ``workers``, so that they are stopped whatever happens) and keep each one busy
-        until every job is done, or until Ctrl-C or SIGTERM is noted (``held`` then gives it back)."""
+        until every job is done; Ctrl-C or SIGTERM acts while it waits, between steps."""
         context = multiprocessing.get_context()
         workers.extend(_Worker(context, tick is not None) for _ in range(min(self.workers, len(jobs))))
         waiting = list(enumerate(jobs))[::-1]
         for worker in workers:
             worker.give(*waiting.pop())
         busy = len(workers)
-        while busy and not hold.caught:
+        while busy:
+            hold.give_back()  # a Ctrl-C noted since: KeyboardInterrupt, raised here
             by_pipe = {worker.results: worker for worker in workers if worker.job is not None}
             sentinels = [worker.process.sentinel for worker in by_pipe.values()]
             for ready in wait([*by_pipe, *sentinels, *([hold] if hold.active else [])]):
-                if ready is hold:
+                if ready is hold:  # woken by a signal
                     hold.drain()
-                    break
+                    continue
                 worker = by_pipe.get(ready)
                 if worker is None:
                     continue  # a sentinel: its pipe says so too, with anything it sent before dying

@@ -26,11 +26,12 @@ STOPPING = (signal.SIGINT, signal.SIGTERM)  # Ctrl-C, and ``kill`` (which the co
 
 
 class Held:
-    """The signals noted while held (the first one is given back), and a pipe that becomes readable when one
-    arrives."""
+    """The signals noted while held, a pipe that becomes readable when one arrives, and the handlers they go
+    back to."""
 
     def __init__(self):
         self.caught: list[tuple[int, object]] = []
+        self.before: dict[int, object] = {}
         self._reader: Optional[int] = None
 
     @property
@@ -52,40 +53,47 @@ class Held:
         except BlockingIOError:
             pass
 
+    def give_back(self) -> None:
+        """Give the first signal noted to the handler that was in place: Ctrl-C's ``KeyboardInterrupt`` (or the
+        command line's ``Terminated``) is raised here; the system's default ends the process as the signal
+        would have. Signals noted with it are one press of Ctrl-C, not several."""
+        if not self.caught:
+            return
+        signum, frame = self.caught[0]
+        self.caught.clear()
+        handler = self.before[signum]
+        if callable(handler):
+            handler(signum, frame)
+        else:  # SIG_DFL (an ignored signal is never held)
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
+
 
 @contextmanager
 def held() -> Iterator[Held]:
-    """Hold Ctrl-C and SIGTERM during the ``with`` block; the first one noted is given back to the handler that
-    was in place as the block ends normally (raised by the block, an exception goes on as it is)."""
+    """Hold Ctrl-C and SIGTERM during the ``with`` block (inside it, ``give_back`` lets a noted one act at a
+    point of the block's choosing); one still noted as the block ends normally acts then (raised by the block,
+    an exception goes on as it is). Signals set to be ignored stay ignored."""
     hold = Held()
     if threading.current_thread() is not threading.main_thread():
         yield hold
         return
+    hold.before = {signum: handler for signum in STOPPING  # None: set outside Python, so left in place
+                   if (handler := signal.getsignal(signum)) not in (None, signal.SIG_IGN)}
     reader, writer = os.pipe()
     os.set_blocking(reader, False)
     os.set_blocking(writer, False)
     hold._reader = reader
-    before = {signum: signal.getsignal(signum) for signum in STOPPING}
     wakeup = signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
     try:
-        for signum in STOPPING:
+        for signum in hold.before:
             signal.signal(signum, hold.note)
         yield hold
     finally:
-        for signum, handler in before.items():
+        for signum, handler in hold.before.items():
             signal.signal(signum, handler)
         signal.set_wakeup_fd(wakeup)
         os.close(reader)
         os.close(writer)
         hold._reader = None
-    if hold.caught:
-        signum, frame = hold.caught[0]
-        _give_back(before[signum], signum, frame)
-
-
-def _give_back(handler, signum: int, frame) -> None:
-    """What ``handler`` would have done with the signal: call it, act as the system's default, or nothing."""
-    if callable(handler):
-        handler(signum, frame)
-    elif handler == signal.SIG_DFL:
-        signal.raise_signal(signum)
+    hold.give_back()
