@@ -211,6 +211,7 @@ def test_ctrl_c_waits_for_a_save_to_finish():
     from sim.experiment.signals import held
 
     steps = []
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal, however pytest started
     try:
         with held():
             os.kill(os.getpid(), signal.SIGINT)
@@ -219,6 +220,8 @@ def test_ctrl_c_waits_for_a_save_to_finish():
         steps.append("after")
     except KeyboardInterrupt:
         steps.append("stopped")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert steps == ["saved", "stopped"]
 
 
