@@ -185,18 +185,7 @@ def test_huge_work_finishes_in_a_few_steps():
     assert done == 2 * DAY + 600.0 + (work - 1) * 7 * DAY + 1.0   # the last minute's shift ends it
     office = WorkCalendar(510.0, 1050.0, [0, 1, 2, 3, 4], 1)
     year = 365 * DAY / 0.05   # the longest effort at the smallest handling share the schema allows
-    assert office.finish(0.0, year) == pytest.approx(_shift_by_shift(office, 0.0, year), rel=1e-12)
+    assert office.finish(0.0, year) == pytest.approx(office.shift_by_shift(office.next_on(0.0), year), rel=1e-12)
     assert calendar.finish(0.0, 1e300) >= 1e300   # beyond any horizon, without counting shifts
     with pytest.raises(ValueError):
         calendar.finish(0.0, math.nan)   # a NaN never finishes: say so rather than loop
-
-
-def _shift_by_shift(calendar: WorkCalendar, t: float, work: float) -> float:
-    """The finish counted one shift at a time, as the calendar does for less than a year's work."""
-    t = calendar.next_on(t)
-    while True:
-        shift_end = math.floor(t / DAY) * DAY + calendar.end
-        if work <= shift_end - t:
-            return t + work
-        work -= shift_end - t
-        t = calendar.next_on(shift_end)

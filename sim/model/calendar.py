@@ -62,6 +62,11 @@ class WorkCalendar:
         t = self.next_on(t)
         if not work <= self._long:  # more than a year's working time (or not a number): skip whole weeks
             t, work = self._whole_weeks(t, work)
+        return self.shift_by_shift(t, work)
+
+    def shift_by_shift(self, t: float, work: float) -> float:
+        """When ``work`` minutes started at ``t``, a moment of a shift, are done, counted one shift at a time
+        (what ``finish`` does for up to a year's work, and the yardstick its whole weeks are tested against)."""
         while True:
             shift_end = math.floor(t / DAY) * DAY + self.end
             if work <= shift_end - t:
